@@ -1,0 +1,5 @@
+export * from './event-store.port.js';
+export * from './errors.js';
+export * from './append-validation.js';
+export * from './polling-subscription.js';
+export * from './sqlite/sqlite-event-store.js';
