@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { StorageConfig } from '#libs/eventsourcing';
+
+export interface PlatformConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly storage: StorageConfig;
+  /** Wraps every per-subject data key of the PII vault. */
+  readonly piiMasterKey: Buffer;
+  /** Set when the master key was generated into DATA_DIR rather than configured: fine for a demo, not for production. */
+  readonly piiMasterKeyGenerated: boolean;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the platform's configuration from the environment; every mistake is reported by variable name. */
+export function loadConfig(env: Env = process.env): PlatformConfig {
+  const port = parsePort(env['PORT'] ?? '3000');
+  const host = env['HOST'] ?? '0.0.0.0';
+  const storage = storageFrom(env);
+  const dataDir = storage.eventStore === 'sqlite' ? storage.dataDir : undefined;
+  const { key, generated } = piiMasterKeyFrom(env, dataDir);
+  return { port, host, storage, piiMasterKey: key, piiMasterKeyGenerated: generated };
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('PORT must be a TCP port number');
+  return port;
+}
+
+function storageFrom(env: Env): StorageConfig {
+  const kind = env['EVENT_STORE'] ?? 'sqlite';
+  switch (kind) {
+    case 'sqlite': {
+      const dataDir = resolve(env['DATA_DIR'] ?? './data');
+      mkdirSync(dataDir, { recursive: true });
+      return { eventStore: 'sqlite', dataDir };
+    }
+    case 'postgres':
+      return { eventStore: 'postgres', databaseUrl: required(env, 'DATABASE_URL', kind), ...schemaFrom(env) };
+    case 'eventstoredb':
+      return {
+        eventStore: 'eventstoredb',
+        eventStoreUrl: required(env, 'EVENTSTORE_URL', kind),
+        databaseUrl: required(env, 'DATABASE_URL', kind),
+        ...schemaFrom(env),
+      };
+    default:
+      throw new ConfigError('EVENT_STORE must be sqlite, postgres or eventstoredb');
+  }
+}
+
+function schemaFrom(env: Env): { schema?: string } {
+  const schema = env['DATABASE_SCHEMA'];
+  return schema ? { schema } : {};
+}
+
+function required(env: Env, name: string, kind: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is required when EVENT_STORE=${kind}`);
+  return value;
+}
+
+/**
+ * PII_MASTER_KEY (32 bytes, base64) in production. The embedded setup may generate one into DATA_DIR so that
+ * `npm start` works on a fresh machine; a server database never does, since the key must not sit beside it.
+ */
+function piiMasterKeyFrom(env: Env, dataDir: string | undefined): { key: Buffer; generated: boolean } {
+  const configured = env['PII_MASTER_KEY'];
+  if (configured) {
+    const key = Buffer.from(configured, 'base64');
+    if (key.length !== 32) throw new ConfigError('PII_MASTER_KEY must be 32 bytes, base64-encoded');
+    return { key, generated: false };
+  }
+  if (!dataDir) throw new ConfigError('PII_MASTER_KEY is required unless EVENT_STORE=sqlite');
+  const file = resolve(dataDir, 'pii-master.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
+  return { key, generated: true };
+}

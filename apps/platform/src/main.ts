@@ -1,0 +1,50 @@
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
+import { describeStorage } from '#libs/eventsourcing';
+import { ConfigError, loadConfig } from './config.js';
+import { createPlatformApp } from './platform-app.js';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Platform');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    logger.error(`configuration: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  const app = await createPlatformApp(config);
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  logger.log(`listening on ${url} (event store: ${describeStorage(config.storage)})`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void shutDown(app, signal, logger));
+  }
+  if (config.piiMasterKeyGenerated) {
+    logger.warn(
+      'PII_MASTER_KEY not set: using a key generated in DATA_DIR (fine for a demo, not for production)',
+    );
+  }
+}
+
+/**
+ * Stops taking connections, lets in-flight requests finish, stops the projections, closes the stores, exits 0.
+ * A shutdown that hangs past SHUTDOWN_TIMEOUT_MS (default 10 s) exits 1 rather than never.
+ */
+async function shutDown(app: { close(): Promise<void> }, signal: string, logger: Logger): Promise<void> {
+  logger.log(`${signal} received: draining in-flight requests`);
+  const timeoutMs = Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 10_000);
+  const timer = setTimeout(() => {
+    logger.error(`shutdown took longer than ${timeoutMs} ms, exiting anyway`);
+    process.exit(1);
+  }, timeoutMs);
+  timer.unref();
+  await app.close();
+  logger.log('stopped cleanly');
+  process.exit(0);
+}
+
+await main();

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { EventSourcingModule, type Clock } from '#libs/eventsourcing';
+import type { PlatformConfig } from './config.js';
+import { HealthController } from './health/health.controller.js';
+import { IdentityModule } from '#libs/identity';
+import { deriveKey } from './derive-key.js';
+
+export interface PlatformOverrides {
+  readonly clock?: Clock;
+}
+
+@Module({})
+export class PlatformModule {
+  static forRoot(config: PlatformConfig, overrides: PlatformOverrides = {}): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        CqrsModule.forRoot(),
+        EventSourcingModule.forRoot({
+          storage: config.storage,
+          piiMasterKey: config.piiMasterKey,
+          ...(overrides.clock && { clock: overrides.clock }),
+        }),
+        IdentityModule.forRoot({ hkidIndexKey: deriveKey(config.piiMasterKey, 'hkid-claim-index') }),
+      ],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError } from '#libs/errors';
+import { WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '#libs/event-store';
+import type { Clock } from '../clock/clock.js';
+import type { CommandContext, EventMetadata } from '../metadata/event-metadata.js';
+import type { Upcasters } from '../metadata/upcasters.js';
+import { deterministicUuid } from './deterministic-uuid.js';
+import type { DomainEvent, Evolver } from './domain-event.js';
+
+export interface LoadedAggregate<State> {
+  readonly state: State;
+  /** The stream's last revision, `undefined` for a stream that does not exist yet. */
+  readonly revision: bigint | undefined;
+  readonly events: readonly RecordedEvent[];
+}
+
+export interface HandleResult<State, Event extends DomainEvent> {
+  readonly state: State;
+  /** What the command wrote, or, for a retried idempotent command, what its first run wrote. */
+  readonly events: readonly Event[];
+  readonly revision: bigint | undefined;
+  /** True when this was a retry of a command already applied under the same idempotency key. */
+  readonly replayed: boolean;
+}
+
+export interface AggregateStoreOptions {
+  /** How many times a decision is re-run on fresh state after losing a race, before answering 409. */
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Load a stream, fold it with a pure `evolve`, run a pure `decide`, append with the expected revision.
+ * Losing an optimistic-concurrency race re-runs the decision on the new state a bounded number of times.
+ */
+export class AggregateStore {
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly upcasters: Upcasters,
+    private readonly clock: Clock,
+    options: AggregateStoreOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  async load<State, Event extends DomainEvent>(
+    stream: string,
+    evolver: Evolver<State, Event>,
+  ): Promise<LoadedAggregate<State>> {
+    const events = (await this.store.readStream(stream)).map((e) => this.upcasters.upcast(e));
+    const types = new Set<string>(evolver.eventTypes);
+    let state = evolver.initialState();
+    for (const event of events) {
+      if (types.has(event.type)) state = evolver.evolve(state, event as unknown as Event);
+    }
+    const last = events[events.length - 1];
+    return { state, revision: last?.revision, events };
+  }
+
+  async handle<State, Event extends DomainEvent>(
+    stream: string,
+    evolver: Evolver<State, Event>,
+    decide: (state: State) => readonly Event[],
+    context: CommandContext,
+  ): Promise<HandleResult<State, Event>> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(stream, evolver);
+      const replay = this.findReplay<State, Event>(stream, loaded, context);
+      if (replay) return replay;
+
+      const events = decide(loaded.state);
+      if (events.length === 0)
+        return { state: loaded.state, events, revision: loaded.revision, replayed: false };
+      try {
+        const result = await this.store.append(stream, this.toNewEvents(stream, events, context), {
+          expectedRevision: loaded.revision ?? 'no_stream',
+        });
+        const state = events.reduce((s, e) => evolver.evolve(s, e), loaded.state);
+        return { state, events, revision: result.nextExpectedRevision, replayed: false };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+        if (attempt >= this.maxAttempts) {
+          throw new DomainError(
+            'CONCURRENCY_CONFLICT',
+            `${stream} kept changing while this command was decided; retry it`,
+            409,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * For a command that writes to several streams: refuses, before the first write, an idempotency key that
+   * `stream` already holds from a different request, so that no earlier stream is written in vain.
+   */
+  async assertSameRequest(stream: string, context: CommandContext): Promise<void> {
+    if (!context.idempotency) return;
+    const events = await this.store.readStream(stream);
+    this.findReplay(stream, { state: undefined, revision: undefined, events }, context);
+  }
+
+  private toNewEvents(stream: string, events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
+    const occurredAt = this.clock.now().toISOString();
+    return events.map((event, index) => {
+      const metadata: EventMetadata = {
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        actor: context.actor,
+        occurredAt,
+        schemaVersion: this.upcasters.currentVersion(event.type),
+        ...(context.idempotency && {
+          idempotencyKey: context.idempotency.key,
+          requestFingerprint: context.idempotency.fingerprint,
+        }),
+      };
+      const id = context.idempotency ? idempotentEventId(stream, context, index) : randomUUID();
+      return { id, type: event.type, data: event.data, metadata };
+    });
+  }
+
+  /** A retried command finds the events its first run wrote under the same key, and answers with them. */
+  private findReplay<State, Event extends DomainEvent>(
+    stream: string,
+    loaded: LoadedAggregate<State>,
+    context: CommandContext,
+  ): HandleResult<State, Event> | undefined {
+    if (!context.idempotency) return undefined;
+    const byId = new Map(loaded.events.map((e) => [e.id, e]));
+    const first = byId.get(idempotentEventId(stream, context, 0));
+    if (!first) return undefined;
+    if (first.metadata['requestFingerprint'] !== context.idempotency.fingerprint) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was already used for a different request',
+        422,
+      );
+    }
+    const events: Event[] = [];
+    for (
+      let index = 0, e: RecordedEvent | undefined = first;
+      e;
+      e = byId.get(idempotentEventId(stream, context, ++index))
+    ) {
+      events.push({ type: e.type, data: e.data } as unknown as Event);
+    }
+    return { state: loaded.state, events, revision: loaded.revision, replayed: true };
+  }
+}
+
+function idempotentEventId(stream: string, context: CommandContext, index: number): string {
+  return deterministicUuid('event', context.actor, context.idempotency!.key, stream, String(index));
+}

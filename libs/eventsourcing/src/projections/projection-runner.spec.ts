@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
+import { systemClock } from '../clock/clock.js';
+import { Upcasters } from '../metadata/upcasters.js';
+import type { ReadModelDatabase } from '../read-models/read-model-database.js';
+import { readModelTargets } from '../read-models/read-model-database.testing.js';
+import type { Projection } from './projection.js';
+import { ProjectionRunner } from './projection-runner.js';
+
+const url = await postgresTestUrl();
+
+/** Totals per account, plus a switch that makes it fail, to prove a failed batch leaves nothing behind. */
+function depositTotals(version = 1): Projection & { failOn?: number } {
+  const projection: Projection & { failOn?: number } = {
+    name: 'deposit-totals',
+    version,
+    eventTypes: ['Deposited'],
+    setup: async (db) => {
+      await db.schema
+        .createTable('deposit_totals')
+        .ifNotExists()
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('total', 'integer', (c) => c.notNull())
+        .addColumn('deposits', 'integer', (c) => c.notNull())
+        .execute();
+    },
+    reset: async (trx) => {
+      await trx.deleteFrom('deposit_totals').execute();
+    },
+    apply: async (trx, events: readonly RecordedEvent[]) => {
+      for (const event of events) {
+        const amount = Number(event.data['amount']);
+        if (amount === projection.failOn) throw Object.assign(new Error('boom'), { code: 'TEST_FAILURE' });
+        await trx
+          .insertInto('deposit_totals')
+          .values({ account: event.stream, total: amount, deposits: 1 })
+          .onConflict((oc) =>
+            oc.column('account').doUpdateSet((eb) => ({
+              total: eb('deposit_totals.total', '+', amount),
+              deposits: eb('deposit_totals.deposits', '+', 1),
+            })),
+          )
+          .execute();
+      }
+    },
+  };
+  return projection;
+}
+
+async function totals(readModels: ReadModelDatabase): Promise<Record<string, [number, number]>> {
+  const rows = await readModels.db.selectFrom('deposit_totals').selectAll().orderBy('account').execute();
+  return Object.fromEntries(rows.map((r) => [r.account, [Number(r.total), Number(r.deposits)]]));
+}
+
+const deposit = (amount: number) => ({ id: randomUUID(), type: 'Deposited', data: { amount } });
+const noise = () => ({ id: randomUUID(), type: 'Renamed', data: { name: 'x' } });
+
+describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
+  'ProjectionRunner on %s',
+  (_name, target) => {
+    let store: EventStore;
+    let readModels: ReadModelDatabase;
+    let runner: ProjectionRunner;
+    const newRunner = () =>
+      new ProjectionRunner(store, readModels, new Upcasters(), systemClock, { retryDelayMs: 20 });
+
+    beforeEach(async () => {
+      store = new SqliteEventStore({ path: ':memory:' });
+      readModels = await target.open();
+      await readModels.db.schema.dropTable('deposit_totals').ifExists().execute();
+      await readModels.db.schema.dropTable('projection_checkpoints').ifExists().execute();
+      runner = newRunner();
+    });
+    afterEach(async () => {
+      await runner.stop();
+      await readModels.close();
+      await store.close();
+    });
+    afterAll(() => target.dispose());
+
+    it('catches up on existing events, then follows live ones', async () => {
+      await store.append('account-a', [deposit(10), noise(), deposit(5)]);
+      await runner.start([depositTotals()]);
+      const live = await store.append('account-b', [deposit(7)]);
+      await runner.waitFor(live.position);
+      expect(await totals(readModels)).toEqual({ 'account-a': [15, 2], 'account-b': [7, 1] });
+      expect(runner.status()).toEqual([
+        expect.objectContaining({ name: 'deposit-totals', position: live.position, eventsProcessed: 4 }),
+      ]);
+    });
+
+    it('resumes from its checkpoint after a restart without applying anything twice', async () => {
+      await store.append('account-a', [deposit(1), deposit(2)]);
+      await runner.start([depositTotals()]);
+      const first = await store.append('account-a', [deposit(3)]);
+      await runner.waitFor(first.position);
+      await runner.stop();
+      const whileDown = await store.append('account-a', [deposit(4), deposit(5)]);
+      runner = newRunner();
+      await runner.start([depositTotals()]);
+      await runner.waitFor(whileDown.position);
+      expect(await totals(readModels)).toEqual({ 'account-a': [15, 5] });
+    });
+
+    it('commits nothing of a failing batch, retries it, and applies each event once when it recovers', async () => {
+      const projection = depositTotals();
+      projection.failOn = 13;
+      await store.append('account-a', [deposit(1), deposit(13), deposit(2)]);
+      await runner.start([projection]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(runner.status()[0]).toMatchObject({
+        state: 'failing',
+        lastError: 'TEST_FAILURE',
+        position: undefined,
+      });
+      expect(await totals(readModels)).toEqual({});
+      delete projection.failOn;
+      const last = await store.append('account-a', [deposit(4)]);
+      await runner.waitFor(last.position);
+      expect(await totals(readModels)).toEqual({ 'account-a': [20, 4] });
+    });
+
+    it('commits large catch-ups in batches and stays consistent', async () => {
+      for (let batch = 0; batch < 5; batch++) {
+        await store.append(
+          `account-${batch}`,
+          Array.from({ length: 400 }, () => deposit(1)),
+        );
+      }
+      const last = await store.append('account-0', [deposit(1)]);
+      runner = new ProjectionRunner(store, readModels, new Upcasters(), systemClock, { batchSize: 150 });
+      await runner.start([depositTotals()]);
+      await runner.waitFor(last.position);
+      const result = await totals(readModels);
+      expect(result['account-0']).toEqual([401, 401]);
+      expect(Object.values(result).reduce((sum, [total]) => sum + total, 0)).toBe(2001);
+    });
+
+    it('rebuilds from zero to the same state, reporting progress', async () => {
+      await store.append('account-a', [deposit(10), deposit(20)]);
+      await store.append('account-b', [deposit(5)]);
+      await runner.start([depositTotals()]);
+      const head = await store.append('account-b', [deposit(5)]);
+      await runner.waitFor(head.position);
+      const incremental = await totals(readModels);
+      await readModels.db.updateTable('deposit_totals').set({ total: 0 }).execute();
+      const progress: number[] = [];
+      const done = await runner.rebuild('deposit-totals', head.position, (p) =>
+        progress.push(p.eventsProcessed),
+      );
+      expect(done).toMatchObject({ name: 'deposit-totals', eventsProcessed: 4, position: head.position });
+      expect(await totals(readModels)).toEqual(incremental);
+      const after = await store.append('account-c', [deposit(1)]);
+      await runner.waitFor(after.position);
+      expect((await totals(readModels))['account-c']).toEqual([1, 1]);
+    });
+
+    it('rebuilds a read model whose stored version is older than the code', async () => {
+      await store.append('account-a', [deposit(10)]);
+      await runner.start([depositTotals(1)]);
+      const head = await store.append('account-a', [deposit(1)]);
+      await runner.waitFor(head.position);
+      await runner.stop();
+      await readModels.db.updateTable('deposit_totals').set({ total: 999 }).execute();
+      runner = newRunner();
+      await runner.start([depositTotals(2)]);
+      await runner.waitFor(head.position);
+      expect(await totals(readModels)).toEqual({ 'account-a': [11, 2] });
+    });
+  },
+);

@@ -1,0 +1,327 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, RecordedEvent, Subscription } from '#libs/event-store';
+import type { Clock } from '../clock/clock.js';
+import type { Upcasters } from '../metadata/upcasters.js';
+import type { ReadModelDatabase } from '../read-models/read-model-database.js';
+import { deleteCheckpoint, loadCheckpoint, saveCheckpoint, setupCheckpoints } from './checkpoints.js';
+import type { Projection } from './projection.js';
+
+export type ProjectionState = 'catching-up' | 'live' | 'failing' | 'stopped';
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly state: ProjectionState;
+  /** The position of the last event the read model has taken in; `undefined` before the first. */
+  readonly position: bigint | undefined;
+  readonly eventsProcessed: number;
+  /** The code of the last failure while it is failing: never an event's data. */
+  readonly lastError?: string;
+}
+
+export interface RebuildProgress {
+  readonly name: string;
+  readonly eventsProcessed: number;
+  readonly position: bigint | undefined;
+  readonly target: bigint | undefined;
+  readonly eventsPerSecond: number;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Events per read-model transaction while catching up; live events are committed as soon as they pause. */
+  readonly batchSize?: number;
+  readonly retryDelayMs?: number;
+}
+
+const PAUSED = Symbol('paused');
+
+/**
+ * Feeds each projection from its own catch-up subscription to the log (never from an in-process publish),
+ * and commits read-model rows with the checkpoint in one transaction: after a crash it resumes where the last
+ * commit left it, and no event is applied twice or skipped.
+ */
+export class ProjectionRunner {
+  private readonly logger = new Logger('Projections');
+  private readonly running = new Map<string, ProjectionLoop>();
+  private readonly projections = new Map<string, Projection>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelDatabase,
+    private readonly upcasters: Upcasters,
+    private readonly clock: Clock,
+    private readonly options: ProjectionRunnerOptions = {},
+  ) {}
+
+  async start(projections: readonly Projection[]): Promise<void> {
+    await setupCheckpoints(this.readModels.db);
+    for (const projection of projections) {
+      if (this.projections.has(projection.name))
+        throw new Error(`projection ${projection.name} registered twice`);
+      this.projections.set(projection.name, projection);
+      await projection.setup(this.readModels.db);
+      let checkpoint = await loadCheckpoint(this.readModels.db, projection.name);
+      if (checkpoint && checkpoint.version !== projection.version) {
+        this.logger.log(
+          `${projection.name}: read model v${checkpoint.version} is older than v${projection.version}, rebuilding`,
+        );
+        await this.reset(projection);
+        checkpoint = undefined;
+      }
+      this.launch(projection, checkpoint?.position);
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.running.values()].map((loop) => loop.stop()));
+    this.running.clear();
+  }
+
+  status(): ProjectionStatus[] {
+    return [...this.running.values()].map((loop) => loop.status());
+  }
+
+  /** Resolves once every projection has taken in the log up to `position`: read-your-writes for callers. */
+  async waitFor(position: bigint, timeoutMs = 10_000): Promise<void> {
+    await Promise.all([...this.running.values()].map((loop) => loop.waitFor(position, timeoutMs)));
+  }
+
+  /**
+   * Empties a read model and replays the whole log into it, reporting progress, then leaves it running live.
+   * `target` is the log's head when the rebuild began: the rebuild resolves once it got there.
+   */
+  async rebuild(
+    name: string,
+    target: bigint | undefined,
+    onProgress?: (progress: RebuildProgress) => void,
+  ): Promise<RebuildProgress> {
+    const projection = this.projections.get(name);
+    if (!projection) throw new Error(`no projection named ${name}`);
+    await this.running.get(name)?.stop();
+    await this.reset(projection);
+    const started = performance.now();
+    const progress = (loop: ProjectionLoop): RebuildProgress => {
+      const status = loop.status();
+      const seconds = (performance.now() - started) / 1000;
+      return {
+        name,
+        eventsProcessed: status.eventsProcessed,
+        position: status.position,
+        target,
+        eventsPerSecond: seconds > 0 ? Math.round(status.eventsProcessed / seconds) : 0,
+      };
+    };
+    const loop = this.launch(projection, undefined, onProgress && ((l) => onProgress(progress(l))));
+    if (target !== undefined) await loop.waitFor(target, Number.POSITIVE_INFINITY);
+    return progress(loop);
+  }
+
+  private async reset(projection: Projection): Promise<void> {
+    await this.readModels.transaction(async (trx) => {
+      await projection.reset(trx);
+      await deleteCheckpoint(trx, projection.name);
+    });
+  }
+
+  private launch(
+    projection: Projection,
+    from: bigint | undefined,
+    onProgress?: (loop: ProjectionLoop) => void,
+  ): ProjectionLoop {
+    const loop = new ProjectionLoop(
+      projection,
+      from,
+      this.store,
+      this.readModels,
+      this.upcasters,
+      this.clock,
+      {
+        batchSize: this.options.batchSize ?? 500,
+        retryDelayMs: this.options.retryDelayMs ?? 1000,
+        logger: this.logger,
+        ...(onProgress && { onProgress }),
+      },
+    );
+    this.running.set(projection.name, loop);
+    return loop;
+  }
+}
+
+interface LoopOptions {
+  readonly batchSize: number;
+  readonly retryDelayMs: number;
+  readonly logger: Logger;
+  readonly onProgress?: (loop: ProjectionLoop) => void;
+}
+
+class ProjectionLoop {
+  private readonly eventTypes: ReadonlySet<string>;
+  private readonly subscription: Subscription;
+  private readonly done: Promise<void>;
+  private state: ProjectionState = 'catching-up';
+  private stopped = false;
+  private eventsProcessed = 0;
+  private lastError: string | undefined;
+  private lastProgressAt = 0;
+  private waiters: { position: bigint; resolve: () => void }[] = [];
+
+  constructor(
+    private readonly projection: Projection,
+    private position: bigint | undefined,
+    store: EventStore,
+    private readonly readModels: ReadModelDatabase,
+    private readonly upcasters: Upcasters,
+    private readonly clock: Clock,
+    private readonly options: LoopOptions,
+  ) {
+    this.eventTypes = new Set(projection.eventTypes);
+    this.subscription = store.subscribeToAll(position === undefined ? {} : { fromPosition: position });
+    this.done = this.run();
+  }
+
+  status(): ProjectionStatus {
+    return {
+      name: this.projection.name,
+      version: this.projection.version,
+      state: this.state,
+      position: this.position,
+      eventsProcessed: this.eventsProcessed,
+      ...(this.lastError !== undefined && { lastError: this.lastError }),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.subscription.close();
+    await this.done;
+    this.state = 'stopped';
+  }
+
+  waitFor(position: bigint, timeoutMs: number): Promise<void> {
+    if (this.position !== undefined && this.position >= position) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            this.waiters = this.waiters.filter((w) => w !== waiter);
+            reject(
+              new Error(`projection ${this.projection.name} did not reach position ${position} in time`),
+            );
+          }, timeoutMs)
+        : undefined;
+      const waiter = {
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Buffers events while the subscription hands them over without waiting (catch-up), and commits a batch
+   * when it is full or as soon as the subscription would have to wait: big transactions while catching up,
+   * immediate ones when live.
+   */
+  private async run(): Promise<void> {
+    const iterator = this.subscription[Symbol.asyncIterator]();
+    let buffer: RecordedEvent[] = [];
+    let pending = iterator.next();
+    // One timer turn shared by the whole buffer, renewed after every wait, rather than one per event.
+    let pause = nextMacrotask();
+    try {
+      while (!this.stopped) {
+        let next = await Promise.race([pending, pause]);
+        if (next === PAUSED) {
+          await this.commit(buffer);
+          buffer = [];
+          this.state = 'live';
+          next = await pending;
+          pause = nextMacrotask();
+        } else if (buffer.length >= this.options.batchSize) {
+          await this.commit(buffer);
+          buffer = [];
+          pause = nextMacrotask();
+        }
+        if (next.done) break;
+        buffer.push(next.value);
+        pending = iterator.next();
+      }
+      if (buffer.length > 0 && !this.stopped) await this.commit(buffer);
+    } catch (error) {
+      this.state = 'failing';
+      this.lastError = errorCode(error);
+      this.options.logger.error(`${this.projection.name} stopped: ${this.lastError}`);
+    }
+  }
+
+  /** Retries a failing batch until it commits or the loop is stopped: an event is never skipped. */
+  private async commit(events: readonly RecordedEvent[]): Promise<void> {
+    const last = events[events.length - 1];
+    if (!last) return;
+    const relevant = events.filter((e) => this.eventTypes.has(e.type)).map((e) => this.upcasters.upcast(e));
+    for (;;) {
+      try {
+        await this.readModels.transaction(async (trx) => {
+          if (relevant.length > 0) await this.projection.apply(trx, relevant);
+          await saveCheckpoint(
+            trx,
+            this.projection.name,
+            { position: last.position, version: this.projection.version },
+            this.clock.now(),
+          );
+        });
+        break;
+      } catch (error) {
+        this.state = 'failing';
+        this.lastError = errorCode(error);
+        this.options.logger.error(
+          `${this.projection.name} failed on events ${events[0]!.position}..${last.position}: ${this.lastError}; retrying`,
+        );
+        await delay(this.options.retryDelayMs);
+        if (this.stopped) return;
+      }
+    }
+    if (this.state === 'failing') this.state = 'catching-up';
+    this.lastError = undefined;
+    this.position = last.position;
+    this.eventsProcessed += events.length;
+    this.wakeWaiters();
+    this.reportProgress();
+  }
+
+  private wakeWaiters(): void {
+    const position = this.position!;
+    const ready = this.waiters.filter((w) => w.position <= position);
+    if (ready.length === 0) return;
+    this.waiters = this.waiters.filter((w) => w.position > position);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  private reportProgress(): void {
+    if (!this.options.onProgress) return;
+    const now = performance.now();
+    if (now - this.lastProgressAt < 1000) return;
+    this.lastProgressAt = now;
+    this.options.onProgress(this);
+  }
+}
+
+function nextMacrotask(): Promise<typeof PAUSED> {
+  return new Promise((resolve) => setImmediate(() => resolve(PAUSED)));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Log lines carry a code or class name, never a message that could quote personal data from an event. */
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    return (error as Error).name ?? 'Error';
+  }
+  return 'Error';
+}

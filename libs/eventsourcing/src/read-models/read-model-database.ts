@@ -1,0 +1,62 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+
+/**
+ * Where read models, projection checkpoints and the PII vault's keys live: a SQLite file beside the embedded
+ * event store, or PostgreSQL. One Kysely code path serves both; `dialect` is there for the rare statement
+ * that differs (an upsert's conflict clause is the same in both, so that is not one of them).
+ */
+export interface ReadModelDatabase {
+  readonly dialect: 'sqlite' | 'postgres';
+  // Each context types its own tables with `withTables`, so the shared handle is untyped.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly db: Kysely<any>;
+  /** Runs `work` in one transaction: read-model rows and checkpoint commit or roll back together. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openSqliteReadModels(path: string): ReadModelDatabase {
+  const database = new Database(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  return wrap('sqlite', new Kysely({ dialect: new SqliteDialect({ database }) }));
+}
+
+export interface PostgresReadModelOptions {
+  readonly connectionString: string;
+  /** Read models go in this schema (created if missing); default `public`. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+}
+
+export async function openPostgresReadModels(options: PostgresReadModelOptions): Promise<ReadModelDatabase> {
+  const schema = options.schema ?? 'public';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new Error('read-model schema must be a plain lower-case name');
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    options: `-c search_path=${schema}`,
+  });
+  const readModels = wrap('postgres', new Kysely({ dialect: new PostgresDialect({ pool }) }));
+  await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(schema)}`.execute(readModels.db);
+  return readModels;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function wrap(dialect: ReadModelDatabase['dialect'], db: Kysely<any>): ReadModelDatabase {
+  return {
+    dialect,
+    db,
+    transaction: (work) => db.transaction().execute(work),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { StorageConfig } from '#libs/eventsourcing';
+import type { PlatformConfig } from '../../apps/platform/src/config.js';
+import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
+
+process.env['LOG_LEVEL'] ??= 'silent';
+
+export function testConfig(
+  storage: StorageConfig = { eventStore: 'sqlite', dataDir: undefined },
+): PlatformConfig {
+  return { port: 0, host: '127.0.0.1', storage, piiMasterKey: randomBytes(32), piiMasterKeyGenerated: false };
+}
+
+/** The real platform, on an in-memory store unless told otherwise, initialised but not listening. */
+export async function startTestPlatform(
+  config: PlatformConfig = testConfig(),
+): Promise<NestExpressApplication> {
+  const app = await createPlatformApp(config);
+  await app.init();
+  return app;
+}
+
+export async function devicePublicJwk(): Promise<Record<string, unknown>> {
+  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+  return { ...(await exportJWK(publicKey)) };
+}
+
+/** A valid HKID number for `n`, different for every n below a million. */
+export function hkidFor(n: number, letter = 'K'): string {
+  const digits = String(n).padStart(6, '0');
+  const values = [36, letter.charCodeAt(0) - 55, ...[...digits].map(Number)];
+  const check = (11 - (values.reduce((sum, v, i) => sum + v * (9 - i), 0) % 11)) % 11;
+  return `${letter}${digits}(${check === 10 ? 'A' : check})`;
+}
