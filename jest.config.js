@@ -14,10 +14,12 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
+    '^#libs/event-store/eventstoredb$': '<rootDir>/libs/event-store/src/eventstoredb/index.ts',
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/{apps,libs,tests}/**/*.spec.ts'],
+  setupFiles: ['<rootDir>/tests/support/quiet-logs.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -17,7 +17,15 @@ export async function startPlatformProcess(env: Record<string, string>): Promise
   if (!existsSync(PLATFORM_ENTRY))
     throw new Error(`${PLATFORM_ENTRY} is missing: run \`npm run build\` first`);
   const child = spawn(process.execPath, [PLATFORM_ENTRY], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', NO_COLOR: '1', LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NO_COLOR: '1',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -26,7 +34,7 @@ export async function startPlatformProcess(env: Record<string, string>): Promise
     const timer = setTimeout(() => reject(new Error(`platform did not start:\n${output}`)), 20_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s)]+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+      const match = /listening on (http:\/\/[^\s)]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]!.replace('localhost', '127.0.0.1'));

@@ -85,6 +85,11 @@ export interface EventStore {
   /** An unknown or soft-deleted stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * The position of the last event `readAll` would return now, `undefined` for an empty log: how far a
+   * subscriber has to go to be caught up (rebuild progress, projection lag).
+   */
+  headPosition(): Promise<bigint | undefined>;
   subscribeToAll(options?: SubscribeOptions): Subscription;
   getStreamMetadata(stream: string): Promise<StreamMetadata>;
   setStreamMetadata(stream: string, metadata: StreamMetadata): Promise<void>;

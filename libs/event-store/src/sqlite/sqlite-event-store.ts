@@ -87,6 +87,7 @@ export class SqliteEventStore implements EventStore {
         `SELECT * FROM events WHERE stream = ? AND revision <= ? AND revision >= ? ORDER BY revision DESC LIMIT ?`,
       ),
       readAll: prepare('SELECT * FROM events WHERE position > ? ORDER BY position ASC LIMIT ?'),
+      head: prepare('SELECT max(position) AS position FROM events'),
       setMetadata: prepare(
         `INSERT INTO streams (stream, revision, truncate_before, deleted, metadata) VALUES (?, -1, ?, 0, ?)
          ON CONFLICT (stream) DO UPDATE SET truncate_before = excluded.truncate_before, metadata = excluded.metadata`,
@@ -150,6 +151,11 @@ export class SqliteEventStore implements EventStore {
     const maxCount = assertMaxCount(options.maxCount, 1000);
     const rows = this.statements.readAll.all(options.fromPosition ?? 0n, BigInt(maxCount)) as EventRow[];
     return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<bigint | undefined> {
+    const row = this.statements.head.get() as { position: bigint | null };
+    return row.position ?? undefined;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {

@@ -24,6 +24,8 @@ export function openSqliteReadModels(path: string): ReadModelDatabase {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
+  // An erased PII key must not linger in free pages of the file.
+  database.pragma('secure_delete = ON');
   return wrap('sqlite', new Kysely({ dialect: new SqliteDialect({ database }) }));
 }
 

@@ -1,0 +1,71 @@
+/* eslint-disable no-console -- a command-line tool talks on stdout */
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
+import { ConfigError, loadConfig } from '../../platform/src/config.js';
+import { PlatformModule } from '../../platform/src/platform.module.js';
+
+const USAGE = `usage: npm run cli -- <command>
+
+commands:
+  projections              list the projections with their state and position
+  rebuild <name>|all       empty a read model and replay the whole log into it, with progress
+
+Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). Stop the platform before a
+rebuild: a running instance would keep writing the read model from its own position meanwhile.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, argument] = argv;
+  if (command !== 'projections' && command !== 'rebuild') {
+    console.error(USAGE);
+    return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+  const config = loadConfig();
+  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
+    logger: ['error'],
+  });
+  await app.init();
+  try {
+    const runner = app.get(ProjectionRunner);
+    const store = app.get<EventStore>(EVENT_STORE);
+    if (command === 'projections') {
+      const head = await store.headPosition();
+      for (const p of runner.status()) {
+        console.log(
+          `${p.name} v${p.version}: ${p.state}, at ${p.position ?? 'start'} of ${head ?? 'an empty log'}`,
+        );
+      }
+      return 0;
+    }
+    const names = argument === 'all' ? runner.status().map((p) => p.name) : argument ? [argument] : [];
+    if (names.length === 0) {
+      console.error('rebuild needs a projection name or "all"');
+      return 2;
+    }
+    for (const name of names) {
+      if (!runner.status().some((p) => p.name === name)) {
+        console.error(`no projection named ${name}; see \`npm run cli -- projections\``);
+        return 2;
+      }
+      const target = await store.headPosition();
+      const done = await runner.rebuild(name, target, (p) => console.log(progressLine(p)));
+      console.log(`${progressLine(done)}: done`);
+    }
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+function progressLine(p: RebuildProgress): string {
+  const where = p.target === undefined ? '' : `, position ${p.position ?? 'start'} of ${p.target}`;
+  return `${p.name}: ${p.eventsProcessed.toLocaleString('en-US')} events${where}, ${p.eventsPerSecond.toLocaleString('en-US')} events/s`;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  console.error(error instanceof ConfigError ? `configuration: ${error.message}` : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,62 @@
+/* eslint-disable no-console -- a benchmark's job is to print its figures */
+import { cpus, freemem, totalmem, type as osType, release } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import pg from 'pg';
+import { runPostgres, runSqlite, type Figure } from './event-store.bench.js';
+import { run as runPiiVault } from './pii-vault.bench.js';
+
+const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return [
+    `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}`,
+    `${Math.round(totalmem() / 2 ** 30)} GiB RAM (${Math.round(freemem() / 2 ** 30)} GiB free)`,
+    `${osType()} ${release()}`,
+    `Node.js ${process.version}`,
+  ].join(', ');
+}
+
+function table(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => {
+    const verdict =
+      f.target === undefined ? '' : f.value >= f.target ? `≥ ${f.target} ✅` : `≥ ${f.target} ❌`;
+    return `| ${f.name} | ${f.value.toLocaleString('en-US')} | ${verdict} |`;
+  });
+  return ['| measure | result | target |', '|---|---:|---|', ...rows].join('\n');
+}
+
+const figures: Figure[] = [];
+console.log('event store, sqlite...');
+figures.push(...(await runSqlite()));
+if (await postgresReachable()) {
+  console.log('event store, postgres...');
+  figures.push(...(await runPostgres(databaseUrl)));
+} else {
+  console.log(`postgres not reachable at DATABASE_URL: its figures are left out`);
+}
+console.log('pii vault...');
+for (const [name, value] of Object.entries(await runPiiVault())) figures.push({ name, value, unit: 'ops/s' });
+
+const report = [
+  '# Benchmark results',
+  '',
+  `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
+  '',
+  table(figures),
+  '',
+].join('\n');
+console.log(`\n${table(figures)}`);
+writeFileSync(new URL('../../bench/RESULTS.md', import.meta.url), report);
+console.log('\nwritten to bench/RESULTS.md');
