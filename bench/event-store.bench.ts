@@ -22,66 +22,79 @@ const event = (n: number): NewEvent => ({
 
 interface Plan {
   readonly store: string;
-  readonly writers: number;
+  /** Concurrent writers of single-event appends, each measured: one at a time, and many like busy HTTP. */
+  readonly writers: readonly number[];
   readonly singleAppends: number;
   readonly batches: number;
-  readonly targets: { single?: number; catchUp?: number };
+  readonly targets: { readonly single?: number; readonly catchUp?: number };
 }
 
-/** Through the port, as the platform uses it: one event per command with its expected revision, and batches. */
-async function measure(store: EventStore, plan: Plan): Promise<Figure[]> {
-  const streams = 1000;
-  const revisions = new Map<number, bigint>();
-  const single = await throughput(plan.singleAppends, plan.writers, async (i) => {
-    // Each writer owns the streams congruent to it, so writers never race for a revision.
-    const s = (i % streams) - ((i % streams) % plan.writers) + (i % plan.writers);
-    const result = await store.append(`bench-${s}`, [event(i)], {
-      expectedRevision: revisions.get(s) ?? 'no_stream',
+/** One event per command with its expected revision, as a command handler appends. */
+function singleAppends(store: EventStore, count: number, writers: number): Promise<number> {
+  const revisions = new Map<string, bigint>();
+  return throughput(count, writers, async (i, writer) => {
+    // Each writer owns its streams, so writers never race for a revision.
+    const stream = `bench${writers}-${writer}x${i % 64}`;
+    const result = await store.append(stream, [event(i)], {
+      expectedRevision: revisions.get(stream) ?? 'no_stream',
     });
-    revisions.set(s, result.nextExpectedRevision);
+    revisions.set(stream, result.nextExpectedRevision);
   });
-  const batched = await throughput(plan.batches, plan.writers, (i) =>
+}
+
+async function readWholeLog(store: EventStore): Promise<number> {
+  let count = 0;
+  let from: bigint | undefined;
+  for (;;) {
+    const page = await store.readAll({ ...(from !== undefined && { fromPosition: from }), maxCount: 1000 });
+    if (page.length === 0) return count;
+    count += page.length;
+    from = page[page.length - 1]!.position;
+  }
+}
+
+async function catchUp(store: EventStore, total: number): Promise<number> {
+  const subscription = store.subscribeToAll();
+  let count = 0;
+  for await (const _ of subscription) if (++count === total) break;
+  await subscription.close();
+  return count;
+}
+
+/** Through the port, as the platform uses it. */
+async function measure(store: EventStore, plan: Plan): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const writers of plan.writers) {
+    figures.push({
+      name: `${plan.store}: single-event appends/s, ${writers} concurrent writer${writers > 1 ? 's' : ''}`,
+      value: await singleAppends(store, plan.singleAppends, writers),
+      unit: 'appends/s',
+      ...(plan.targets.single && writers > 1 && { target: plan.targets.single }),
+    });
+  }
+  const batched = await throughput(plan.batches, Math.max(...plan.writers), (i) =>
     store.append(
       `batch-${i}`,
       Array.from({ length: 100 }, (_, n) => event(n)),
       { expectedRevision: 'no_stream' },
     ),
   );
-  const total = plan.singleAppends + plan.batches * 100;
-  const readAll = await timed(async () => {
-    let count = 0;
-    let from: bigint | undefined;
-    for (;;) {
-      const page = await store.readAll({ ...(from !== undefined && { fromPosition: from }), maxCount: 1000 });
-      if (page.length === 0) return count;
-      count += page.length;
-      from = page[page.length - 1]!.position;
-    }
-  });
-  const catchUp = await timed(async () => {
-    const subscription = store.subscribeToAll();
-    let count = 0;
-    for await (const _ of subscription) if (++count === total) break;
-    await subscription.close();
-    return count;
-  });
-  const who = `${plan.store}`;
-  return [
+  const total = plan.singleAppends * plan.writers.length + plan.batches * 100;
+  figures.push(
+    { name: `${plan.store}: 100-event batch appends, events/s`, value: batched * 100, unit: 'events/s' },
     {
-      name: `${who}: single-event appends/s (${plan.writers} writer${plan.writers > 1 ? 's' : ''})`,
-      value: single,
-      unit: 'appends/s',
-      ...(plan.targets.single && { target: plan.targets.single }),
+      name: `${plan.store}: readAll, events/s (pages of 1000, ${total} events)`,
+      value: await timed(() => readWholeLog(store)),
+      unit: 'events/s',
     },
-    { name: `${who}: 100-event batch appends, events/s`, value: batched * 100, unit: 'events/s' },
-    { name: `${who}: readAll, events/s (pages of 1000)`, value: readAll, unit: 'events/s' },
     {
-      name: `${who}: subscription catch-up, events/s`,
-      value: catchUp,
+      name: `${plan.store}: subscription catch-up, events/s`,
+      value: await timed(() => catchUp(store, total)),
       unit: 'events/s',
       ...(plan.targets.catchUp && { target: plan.targets.catchUp }),
     },
-  ];
+  );
+  return figures;
 }
 
 export async function runSqlite(): Promise<Figure[]> {
@@ -90,7 +103,7 @@ export async function runSqlite(): Promise<Figure[]> {
   try {
     return await measure(store, {
       store: 'sqlite',
-      writers: 1,
+      writers: [1, 16],
       singleAppends: 50_000,
       batches: 1_500,
       targets: { single: 20_000, catchUp: 200_000 },
@@ -107,7 +120,7 @@ export async function runPostgres(url: string): Promise<Figure[]> {
   try {
     return await measure(store, {
       store: 'postgres',
-      writers: 16,
+      writers: [16],
       singleAppends: 20_000,
       batches: 500,
       targets: { single: 3_000 },

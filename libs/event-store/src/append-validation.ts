@@ -1,5 +1,5 @@
 import { InvalidAppend, WrongExpectedVersion } from './errors.js';
-import type { ExpectedRevision, NewEvent, StreamState } from './event-store.port.js';
+import type { AppendOptions, ExpectedRevision, NewEvent, StreamState } from './event-store.port.js';
 
 /** `category-id`: a lower-camel category, a dash, then an id of URL-safe characters. */
 const STREAM_NAME = /^[a-z][a-zA-Z0-9]{0,63}-[A-Za-z0-9_.:@~-]{1,190}$/;
@@ -102,4 +102,23 @@ export function assertMaxCount(maxCount: unknown, fallback: number): number {
     throw new InvalidAppend('INVALID_MAX_COUNT', 'maxCount must be a positive integer');
   }
   return maxCount;
+}
+
+export interface PreparedAppend {
+  readonly expected: ExpectedRevision;
+  readonly events: readonly SerializedEvent[];
+}
+
+/** Everything every adapter checks before it touches storage; a refusal here writes nothing. */
+export function prepareAppend(
+  stream: string,
+  events: readonly NewEvent[],
+  options: AppendOptions,
+  maxEventBytes: number,
+): PreparedAppend {
+  assertStreamName(stream);
+  return {
+    expected: normalizeExpectedRevision(options.expectedRevision),
+    events: serializeEvents(events, maxEventBytes),
+  };
 }

@@ -11,7 +11,7 @@ import {
   assertStreamName,
   DEFAULT_MAX_EVENT_BYTES,
   normalizeExpectedRevision,
-  serializeEvents,
+  prepareAppend,
 } from '../append-validation.js';
 import { EventIdConflict, WrongExpectedVersion } from '../errors.js';
 import type {
@@ -116,9 +116,7 @@ export class EventStoreDbEventStore implements EventStore {
     events: readonly NewEvent[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    assertStreamName(stream);
-    const expected = normalizeExpectedRevision(options.expectedRevision);
-    const serialized = serializeEvents(events, this.maxEventBytes);
+    const { expected, events: serialized } = prepareAppend(stream, events, options, this.maxEventBytes);
     const firstId = serialized[0]!.id;
     try {
       const result = await this.client.appendToStream(stream, serialized.map(toEventData), {

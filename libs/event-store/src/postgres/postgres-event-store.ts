@@ -6,10 +6,10 @@ import {
   checkExpectedRevision,
   DEFAULT_MAX_EVENT_BYTES,
   normalizeExpectedRevision,
-  serializeEvents,
-  type SerializedEvent,
+  prepareAppend,
 } from '../append-validation.js';
-import { EventIdConflict, EventStoreUnavailable } from '../errors.js';
+import { EventStoreUnavailable } from '../errors.js';
+import { judgeReappend } from '../idempotent-reappend.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -204,9 +204,7 @@ export class PostgresEventStore implements EventStore {
     events: readonly NewEvent[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    assertStreamName(stream);
-    const expected = normalizeExpectedRevision(options.expectedRevision);
-    const serialized = serializeEvents(events, this.maxEventBytes);
+    const { expected, events: serialized } = prepareAppend(stream, events, options, this.maxEventBytes);
     const ids = serialized.map((e) => e.id);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -217,7 +215,16 @@ export class PostgresEventStore implements EventStore {
             client.query<StreamRow>({ ...this.sql.lockStream, values: [stream] }),
             client.query<FoundEventRow>({ ...this.sql.eventsById, values: [ids] }),
           ]);
-          const previous = findAppended(stream, serialized, found.rows);
+          const previous = judgeReappend(
+            stream,
+            ids,
+            found.rows.map((row) => ({
+              id: row.event_id,
+              stream: row.stream,
+              revision: BigInt(row.revision),
+              position: BigInt(row.position),
+            })),
+          );
           if (previous) return previous;
           const state = streamState(locked.rows[0]);
           checkExpectedRevision(stream, expected, state);
@@ -413,31 +420,6 @@ async function createSchema(pool: pg.Pool, schema: string): Promise<void> {
   } finally {
     client.release();
   }
-}
-
-/**
- * Idempotent re-append: the same ids already written to this stream, in this order, answer as before.
- * If the connection dropped during COMMIT, the caller cannot know whether the append happened; this is what
- * makes its retry safe.
- */
-function findAppended(
-  stream: string,
-  events: readonly SerializedEvent[],
-  rows: readonly FoundEventRow[],
-): AppendResult | undefined {
-  if (rows.length === 0) return undefined;
-  const byId = new Map(rows.map((row) => [row.event_id, row]));
-  const found = events.map((e) => byId.get(e.id));
-  const first = found[0];
-  const consecutive =
-    first !== undefined &&
-    found.every(
-      (f, i) =>
-        f !== undefined && f.stream === stream && BigInt(f.revision) === BigInt(first.revision) + BigInt(i),
-    );
-  if (!consecutive) throw new EventIdConflict(stream);
-  const last = found[found.length - 1]!;
-  return { nextExpectedRevision: BigInt(last.revision), position: BigInt(last.position) };
 }
 
 function streamState(row: StreamRow | undefined): StreamState {

@@ -5,11 +5,13 @@ import {
   checkExpectedRevision,
   DEFAULT_MAX_EVENT_BYTES,
   normalizeExpectedRevision,
-  serializeEvents,
+  prepareAppend,
   type SerializedEvent,
 } from '../append-validation.js';
-import { EventIdConflict } from '../errors.js';
+import { EventStoreUnavailable } from '../errors.js';
+import { judgeReappend, type WrittenEvent } from '../idempotent-reappend.js';
 import type {
+  ExpectedRevision,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -36,6 +38,14 @@ export interface SqliteEventStoreOptions {
   readonly synchronous?: 'NORMAL' | 'FULL';
 }
 
+interface PendingAppend {
+  readonly stream: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly SerializedEvent[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface EventRow {
   position: bigint;
   event_id: string;
@@ -54,18 +64,23 @@ interface StreamRow {
   metadata: string | null;
 }
 
-/** The embedded default: one file, WAL, every append one immediate transaction. */
+/** The embedded default: one file, WAL, appends grouped into immediate transactions. */
 export class SqliteEventStore implements EventStore {
   readonly db: Database.Database;
   private readonly signal = new LocalAppendSignal();
   private readonly maxEventBytes: number;
   private readonly statements;
+  private pending: PendingAppend[] = [];
+  private readonly appendGroup;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('busy_timeout = 5000');
+    // Checkpoints (the WAL copied into the database file, with an fsync) every ~40 MiB rather than every 4 MiB:
+    // a fifth more appends per second, at the cost of a larger WAL file between checkpoints.
+    this.db.pragma('wal_autocheckpoint = 10000');
     this.db.exec(SQLITE_SCHEMA);
     this.maxEventBytes = options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
     const prepare = (sql: string) => this.db.prepare(sql).safeIntegers(true);
@@ -94,44 +109,95 @@ export class SqliteEventStore implements EventStore {
       ),
       softDelete: prepare('UPDATE streams SET deleted = 1, truncate_before = revision + 1 WHERE stream = ?'),
     };
+    // Called inside the group's transaction, better-sqlite3 runs each append in a savepoint of its own.
+    const appendInSavepoint = this.db.transaction((request: PendingAppend) => this.appendOne(request));
+    this.appendGroup = this.db.transaction((group: PendingAppend[], outcomes: (AppendResult | Error)[]) => {
+      // Alone in its transaction, an append needs no savepoint: its failure rolls back nothing else.
+      if (group.length === 1) {
+        outcomes.push(this.appendOne(group[0]!));
+        return;
+      }
+      for (const request of group) {
+        try {
+          outcomes.push(appendInSavepoint(request));
+        } catch (error) {
+          outcomes.push(error as Error);
+        }
+      }
+    });
   }
 
-  async append(
-    stream: string,
-    events: readonly NewEvent[],
-    options: AppendOptions = {},
-  ): Promise<AppendResult> {
-    assertStreamName(stream);
-    const expected = normalizeExpectedRevision(options.expectedRevision);
-    const serialized = serializeEvents(events, this.maxEventBytes);
-    const result = this.db
-      .transaction(() => {
-        const previous = this.findAppended(stream, serialized);
-        if (previous) return previous;
-        const state = this.streamState(stream);
-        checkExpectedRevision(stream, expected, state);
-        let revision = state.revision ?? -1n;
-        let position = 0n;
-        const now = new Date().toISOString();
-        for (const event of serialized) {
-          revision += 1n;
-          const info = this.statements.insertEvent.run(
-            event.id,
-            stream,
-            revision,
-            event.type,
-            event.data,
-            event.metadata,
-            now,
-          );
-          position = BigInt(info.lastInsertRowid);
-        }
-        this.statements.upsertStream.run(stream, revision);
-        return { nextExpectedRevision: revision, position };
-      })
-      .immediate();
+  /**
+   * Appends are grouped: the appends made while one macrotask runs (concurrent requests) commit in one
+   * transaction, each inside its own savepoint, so one refused append rolls back alone. An append's promise
+   * resolves only after the group's commit: an acknowledged event is in the WAL.
+   */
+  append(stream: string, events: readonly NewEvent[], options: AppendOptions = {}): Promise<AppendResult> {
+    let request: PendingAppend;
+    try {
+      const { expected, events: serialized } = prepareAppend(stream, events, options, this.maxEventBytes);
+      request = { stream, expected, events: serialized } as PendingAppend;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.db.open) return Promise.reject(new EventStoreUnavailable('the event store is closed'));
+    const promise = new Promise<AppendResult>((resolve, reject) =>
+      Object.assign(request, { resolve, reject }),
+    );
+    this.pending.push(request);
+    if (this.pending.length === 1) setImmediate(() => this.commitPending());
+    return promise;
+  }
+
+  private commitPending(): void {
+    const group = this.pending;
+    this.pending = [];
+    if (group.length === 0) return;
+    const outcomes: (AppendResult | Error)[] = [];
+    try {
+      this.appendGroup.immediate(group, outcomes);
+    } catch (error) {
+      // A lone append's refusal, or a failed commit of the group: nothing of theirs was written.
+      for (const request of group) request.reject(error);
+      return;
+    }
     this.signal.notify();
-    return result;
+    group.forEach((request, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) request.reject(outcome);
+      else request.resolve(outcome);
+    });
+  }
+
+  private appendOne(request: PendingAppend): AppendResult {
+    const { stream, expected, events } = request;
+    const ids = events.map((e) => e.id);
+    const written = ids.flatMap((id) => {
+      const row = this.statements.eventById.get(id) as Omit<WrittenEvent, 'id'> | undefined;
+      return row ? [{ id, ...row }] : [];
+    });
+    const previous = judgeReappend(stream, ids, written);
+    if (previous) return previous;
+    const state = this.streamState(stream);
+    checkExpectedRevision(stream, expected, state);
+    let revision = state.revision ?? -1n;
+    let position = 0n;
+    const now = new Date().toISOString();
+    for (const event of events) {
+      revision += 1n;
+      const info = this.statements.insertEvent.run(
+        event.id,
+        stream,
+        revision,
+        event.type,
+        event.data,
+        event.metadata,
+        now,
+      );
+      position = BigInt(info.lastInsertRowid);
+    }
+    this.statements.upsertStream.run(stream, revision);
+    return { nextExpectedRevision: revision, position };
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -199,34 +265,17 @@ export class SqliteEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.commitPending();
+      this.db.close();
+    }
     this.signal.notify();
-    return;
   }
 
   private streamState(stream: string): StreamState {
     const row = this.statements.stream.get(stream) as StreamRow | undefined;
     if (!row || row.revision < 0n) return { revision: undefined, deleted: false };
     return { revision: row.revision, deleted: row.deleted === 1n };
-  }
-
-  /** Idempotent re-append: the same ids already written to this stream, in this order, answer as before. */
-  private findAppended(stream: string, events: readonly SerializedEvent[]): AppendResult | undefined {
-    const found = events.map(
-      (e) =>
-        this.statements.eventById.get(e.id) as
-          { stream: string; revision: bigint; position: bigint } | undefined,
-    );
-    if (found.every((f) => f === undefined)) return undefined;
-    const first = found[0];
-    const consecutive =
-      first !== undefined &&
-      found.every(
-        (f, i) => f !== undefined && f.stream === stream && f.revision === first.revision + BigInt(i),
-      );
-    if (!consecutive) throw new EventIdConflict(stream);
-    const last = found[found.length - 1]!;
-    return { nextExpectedRevision: last.revision, position: last.position };
   }
 }
 
