@@ -3,10 +3,40 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner } from '#libs/eventsourcing';
-import { devicePublicJwk, hkidFor, startTestPlatform } from '../support/test-platform.js';
+import type { StorageConfig } from '#libs/eventsourcing';
+import {
+  createTestSchema,
+  postgresTestUrl,
+} from '../../libs/event-store/src/testing/postgres-test-database.js';
+import { devicePublicJwk, hkidFor, startTestPlatform, testConfig } from '../support/test-platform.js';
 
-describe('platform over HTTP', () => {
+const postgresUrl = await postgresTestUrl();
+
+interface Target {
+  readonly storage: () => Promise<{ config: StorageConfig; drop(): Promise<void> }>;
+}
+
+const targets: [string, Target][] = [
+  [
+    'sqlite',
+    { storage: async () => ({ config: { eventStore: 'sqlite', dataDir: undefined }, drop: async () => {} }) },
+  ],
+];
+if (postgresUrl) {
+  targets.push([
+    'postgres',
+    {
+      storage: async () => {
+        const { schema, drop } = await createTestSchema(postgresUrl, 'platform');
+        return { config: { eventStore: 'postgres', databaseUrl: postgresUrl, schema }, drop };
+      },
+    },
+  ]);
+}
+
+describe.each(targets)('platform over HTTP on %s', (_name, target) => {
   let app: NestExpressApplication;
+  let dropStorage: () => Promise<void>;
   let store: EventStore;
   let http: ReturnType<typeof request>;
   let seq = 0;
@@ -23,11 +53,16 @@ describe('platform over HTTP', () => {
   const eventCount = async () => (await store.readAll({ maxCount: 100_000 })).length;
 
   beforeAll(async () => {
-    app = await startTestPlatform();
+    const storage = await target.storage();
+    dropStorage = storage.drop;
+    app = await startTestPlatform(testConfig(storage.config));
     store = app.get(EVENT_STORE);
     http = request(app.getHttpServer());
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await dropStorage();
+  });
 
   it('reports ready when the stores answer', async () => {
     const response = await http.get('/health').expect(200);
@@ -180,5 +215,23 @@ describe('platform over HTTP', () => {
         'CITIZEN_NOT_FOUND',
       );
     });
+  });
+});
+
+describe('readiness when a store is gone', () => {
+  it('answers 503 with a problem naming the failed check', async () => {
+    const app = await startTestPlatform();
+    try {
+      await app.get<EventStore>(EVENT_STORE).close();
+      const response = await request(app.getHttpServer()).get('/health').expect(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({
+        code: 'NOT_READY',
+        checks: { eventStore: 'down', readModels: 'up' },
+      });
+      await request(app.getHttpServer()).get('/health/live').expect(200);
+    } finally {
+      await app.close();
+    }
   });
 });

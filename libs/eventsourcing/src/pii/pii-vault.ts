@@ -57,7 +57,7 @@ export class PiiVault {
   }
 
   setup(): Promise<void> {
-    return createSubjectKeyTable(this.readModels.db);
+    return this.readModels.migrate(createSubjectKeyTable);
   }
 
   /** Encrypts every value of `fields`, creating the subject's data key on first use. */

@@ -54,12 +54,12 @@ export class ProjectionRunner {
   ) {}
 
   async start(projections: readonly Projection[]): Promise<void> {
-    await setupCheckpoints(this.readModels.db);
+    await this.readModels.migrate(setupCheckpoints);
     for (const projection of projections) {
       if (this.projections.has(projection.name))
         throw new Error(`projection ${projection.name} registered twice`);
       this.projections.set(projection.name, projection);
-      await projection.setup(this.readModels.db);
+      await this.readModels.migrate((db) => projection.setup(db));
       let checkpoint = await loadCheckpoint(this.readModels.db, projection.name);
       if (checkpoint && checkpoint.version !== projection.version) {
         this.logger.log(

@@ -15,9 +15,18 @@ export interface ReadModelDatabase {
   /** Runs `work` in one transaction: read-model rows and checkpoint commit or roll back together. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   transaction<T>(work: (trx: Transaction<any>) => Promise<T>): Promise<T>;
+  /**
+   * Runs schema setup (CREATE TABLE IF NOT EXISTS ...) one instance at a time: on PostgreSQL two instances
+   * starting together would otherwise collide in the catalog even with IF NOT EXISTS.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  migrate<T>(work: (db: Kysely<any>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** An arbitrary, fixed advisory-lock key owned by read-model migrations. */
+const MIGRATION_LOCK = 7_346_201_554;
 
 export function openSqliteReadModels(path: string): ReadModelDatabase {
   const database = new Database(path);
@@ -56,6 +65,13 @@ function wrap(dialect: ReadModelDatabase['dialect'], db: Kysely<any>): ReadModel
     dialect,
     db,
     transaction: (work) => db.transaction().execute(work),
+    migrate: (work) =>
+      dialect === 'postgres'
+        ? db.transaction().execute(async (trx) => {
+            await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
+            return work(trx);
+          })
+        : work(db),
     ping: async () => {
       await sql`SELECT 1`.execute(db);
     },

@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config.js';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'config-'));
+
+describe('loadConfig', () => {
+  it('defaults to the embedded store on port 3000, generating a demo PII key once and reusing it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    expect(first).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      storage: { eventStore: 'sqlite', dataDir: dir },
+    });
+    expect(first.piiMasterKeyGenerated).toBe(true);
+    expect(first.piiMasterKey).toHaveLength(32);
+    expect(statSync(join(dir, 'pii-master.key')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dir }).piiMasterKey.equals(first.piiMasterKey)).toBe(true);
+  });
+
+  it('takes a configured PII key and storage settings', () => {
+    const key = randomBytes(32);
+    const config = loadConfig({
+      PORT: '8080',
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://app:secret@db:5432/city',
+      DATABASE_SCHEMA: 'identity',
+      PII_MASTER_KEY: key.toString('base64'),
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      storage: {
+        eventStore: 'postgres',
+        databaseUrl: 'postgres://app:secret@db:5432/city',
+        schema: 'identity',
+      },
+      piiMasterKeyGenerated: false,
+    });
+    expect(config.piiMasterKey.equals(key)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a TCP port number'],
+    [{ PORT: '70000' }, 'PORT must be a TCP port number'],
+    [{ EVENT_STORE: 'mongodb' }, 'EVENT_STORE must be sqlite, postgres or eventstoredb'],
+    [{ EVENT_STORE: 'postgres' }, 'DATABASE_URL is required when EVENT_STORE=postgres'],
+    [{ EVENT_STORE: 'eventstoredb', DATABASE_URL: 'postgres://x' }, 'EVENTSTORE_URL is required'],
+    [
+      { EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://x' },
+      'PII_MASTER_KEY is required unless EVENT_STORE=sqlite',
+    ],
+    [{ PII_MASTER_KEY: Buffer.alloc(16).toString('base64') }, 'PII_MASTER_KEY must be 32 bytes'],
+  ])('refuses %j naming the variable', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it('never generates a key for a server database', () => {
+    const dir = dataDir();
+    expect(() =>
+      loadConfig({ DATA_DIR: dir, EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://x' }),
+    ).toThrow();
+    expect(() => readFileSync(join(dir, 'pii-master.key'))).toThrow();
+  });
+});
