@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { START, type AllStreamResolvedEvent, type ReadPosition } from '@eventstore/db-client';
 import { EventStoreUnavailable } from '../errors.js';
-import type { RecordedEvent } from '../event-store.port.js';
+import { take } from '../testing/conformance.js';
 import { fakeEntry } from './eventstoredb-events.testing.js';
 import { encodePosition } from './eventstoredb-position.js';
 import { EventStoreDbSubscription, type LiveFeed } from './eventstoredb-subscription.js';
@@ -59,16 +59,6 @@ function subscribe(
     translate,
   );
   return { subscription, feeds, iterator: subscription[Symbol.asyncIterator]() };
-}
-
-async function take(iterator: AsyncIterator<RecordedEvent>, count: number): Promise<RecordedEvent[]> {
-  const out: RecordedEvent[] = [];
-  while (out.length < count) {
-    const next = await iterator.next();
-    if (next.done) break;
-    out.push(next.value);
-  }
-  return out;
 }
 
 describe('EventStoreDbSubscription', () => {

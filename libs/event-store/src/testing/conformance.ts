@@ -46,7 +46,7 @@ export async function readAllAfter(store: EventStore, from: bigint | undefined):
   }
 }
 
-async function take(iterator: AsyncIterator<RecordedEvent>, count: number): Promise<RecordedEvent[]> {
+export async function take(iterator: AsyncIterator<RecordedEvent>, count: number): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
   while (out.length < count) {
     const next = await iterator.next();
