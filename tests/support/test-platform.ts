@@ -7,10 +7,20 @@ import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
 
 process.env['LOG_LEVEL'] ??= 'silent';
 
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
 export function testConfig(
   storage: StorageConfig = { eventStore: 'sqlite', dataDir: undefined },
 ): PlatformConfig {
-  return { port: 0, host: '127.0.0.1', storage, piiMasterKey: randomBytes(32), piiMasterKeyGenerated: false };
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    storage,
+    piiMasterKey: randomBytes(32),
+    piiMasterKeyGenerated: false,
+    adminToken: TEST_ADMIN_TOKEN,
+    adminTokenFile: undefined,
+  };
 }
 
 /** The real platform, on an in-memory store unless told otherwise, initialised but not listening. */

@@ -20,6 +20,9 @@ describe('loadConfig', () => {
     expect(first.piiMasterKey).toHaveLength(32);
     expect(statSync(join(dir, 'pii-master.key')).mode & 0o777).toBe(0o600);
     expect(loadConfig({ DATA_DIR: dir }).piiMasterKey.equals(first.piiMasterKey)).toBe(true);
+    expect(first.adminToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.adminTokenFile).toBe(join(dir, 'admin-token'));
+    expect(loadConfig({ DATA_DIR: dir }).adminToken).toBe(first.adminToken);
   });
 
   it('takes a configured PII key and storage settings', () => {
@@ -30,6 +33,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://app:secret@db:5432/city',
       DATABASE_SCHEMA: 'identity',
       PII_MASTER_KEY: key.toString('base64'),
+      ADMIN_TOKEN: 'a'.repeat(40),
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -54,6 +58,7 @@ describe('loadConfig', () => {
       'PII_MASTER_KEY is required unless EVENT_STORE=sqlite',
     ],
     [{ PII_MASTER_KEY: Buffer.alloc(16).toString('base64') }, 'PII_MASTER_KEY must be 32 bytes'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must be at least 32 characters'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
   });

@@ -11,6 +11,10 @@ export interface PlatformConfig {
   readonly piiMasterKey: Buffer;
   /** Set when the master key was generated into DATA_DIR rather than configured: fine for a demo, not for production. */
   readonly piiMasterKeyGenerated: boolean;
+  /** Bearer token of the administrator endpoints. */
+  readonly adminToken: string;
+  /** Set when the admin token was generated into DATA_DIR: the platform prints where to find it. */
+  readonly adminTokenFile: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -24,7 +28,16 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const storage = storageFrom(env);
   const dataDir = storage.eventStore === 'sqlite' ? storage.dataDir : undefined;
   const { key, generated } = piiMasterKeyFrom(env, dataDir);
-  return { port, host, storage, piiMasterKey: key, piiMasterKeyGenerated: generated };
+  const admin = adminTokenFrom(env, dataDir);
+  return {
+    port,
+    host,
+    storage,
+    piiMasterKey: key,
+    piiMasterKeyGenerated: generated,
+    adminToken: admin.token,
+    adminTokenFile: admin.file,
+  };
 }
 
 function parsePort(value: string): number {
@@ -84,4 +97,19 @@ function piiMasterKeyFrom(env: Env, dataDir: string | undefined): { key: Buffer;
   const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   if (key.length !== 32) throw new ConfigError(`${file} does not hold a 32-byte base64 key`);
   return { key, generated: true };
+}
+
+/** ADMIN_TOKEN (at least 32 characters) in production; the embedded demo generates one into DATA_DIR. */
+function adminTokenFrom(env: Env, dataDir: string | undefined): { token: string; file: string | undefined } {
+  const configured = env['ADMIN_TOKEN'];
+  if (configured) {
+    if (configured.length < 32 || /\s/.test(configured)) {
+      throw new ConfigError('ADMIN_TOKEN must be at least 32 characters without spaces');
+    }
+    return { token: configured, file: undefined };
+  }
+  if (!dataDir) throw new ConfigError('ADMIN_TOKEN is required unless EVENT_STORE=sqlite');
+  const file = resolve(dataDir, 'admin-token');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  return { token: readFileSync(file, 'utf8').trim(), file };
 }

@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => void shutDown(app, signal, logger));
   }
+  if (config.adminTokenFile) {
+    logger.log(`administrator token (ADMIN_TOKEN not set): in ${config.adminTokenFile}`);
+  }
   if (config.piiMasterKeyGenerated) {
     logger.warn(
       'PII_MASTER_KEY not set: using a key generated in DATA_DIR (fine for a demo, not for production)',

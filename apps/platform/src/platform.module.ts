@@ -20,6 +20,7 @@ export class PlatformModule {
         EventSourcingModule.forRoot({
           storage: config.storage,
           piiMasterKey: config.piiMasterKey,
+          adminToken: config.adminToken,
           ...(overrides.clock && { clock: overrides.clock }),
         }),
         IdentityModule.forRoot({ hkidIndexKey: deriveKey(config.piiMasterKey, 'hkid-claim-index') }),

@@ -16,3 +16,4 @@ export * from './nest/open-storage.js';
 export * from './nest/storage-config.js';
 export * from './nest/tokens.js';
 export * from './pii/index.js';
+export * from './http/admin.guard.js';

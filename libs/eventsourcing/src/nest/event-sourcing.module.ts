@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { AggregateStore } from '../aggregates/aggregate-store.js';
+import { ADMIN_TOKEN, AdminGuard } from '../http/admin.guard.js';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { Upcasters } from '../metadata/upcasters.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
@@ -40,6 +41,8 @@ export interface EventSourcingModuleOptions {
   readonly storage: StorageConfig;
   /** 32 bytes from configuration: wraps the PII vault's per-subject data keys. */
   readonly piiMasterKey: Buffer;
+  /** The administrators' bearer token (see AdminGuard). */
+  readonly adminToken: string;
   readonly clock?: Clock;
   readonly upcasters?: Upcasters;
 }
@@ -52,6 +55,8 @@ export class EventSourcingModule {
       module: EventSourcingModule,
       providers: [
         { provide: STORAGE_CONFIG, useValue: options.storage },
+        { provide: ADMIN_TOKEN, useValue: options.adminToken },
+        AdminGuard,
         { provide: EVENT_STORE, useFactory: () => openEventStore(options.storage) },
         { provide: READ_MODELS, useFactory: () => openReadModels(options.storage) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
