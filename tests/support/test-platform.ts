@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { StorageConfig } from '#libs/eventsourcing';
@@ -15,6 +16,7 @@ export function testConfig(
   return {
     port: 0,
     host: '127.0.0.1',
+    publicUrl: 'http://127.0.0.1:0',
     storage,
     piiMasterKey: randomBytes(32),
     piiMasterKeyGenerated: false,
@@ -30,6 +32,28 @@ export async function startTestPlatform(
   const app = await createPlatformApp(config);
   await app.init();
   return app;
+}
+
+/** The real platform listening on a free loopback port, its public URL (and so the OIDC issuer) matching it. */
+export async function startListeningTestPlatform(
+  storage?: StorageConfig,
+): Promise<{ app: NestExpressApplication; baseUrl: string }> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const app = await createPlatformApp({ ...testConfig(storage), port, publicUrl: baseUrl });
+  await app.listen(port, '127.0.0.1');
+  return { app, baseUrl };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 export async function devicePublicJwk(): Promise<Record<string, unknown>> {

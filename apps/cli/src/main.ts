@@ -1,32 +1,45 @@
 /* eslint-disable no-console -- a command-line tool talks on stdout */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DomainError } from '#libs/errors';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
 import { ConfigError, loadConfig } from '../../platform/src/config.js';
 import { PlatformModule } from '../../platform/src/platform.module.js';
+import {
+  ESERVICES_USAGE,
+  parseEServicesCommand,
+  runEServicesCommand,
+  UsageError,
+} from './eservices-command.js';
 
 const USAGE = `usage: npm run cli -- <command>
 
 commands:
   projections              list the projections with their state and position
   rebuild <name>|all       empty a read model and replay the whole log into it, with progress
+${ESERVICES_USAGE}
 
 Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). Stop the platform before a
 rebuild: a running instance would keep writing the read model from its own position meanwhile.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
-  if (command !== 'projections' && command !== 'rebuild') {
+  if (command !== 'projections' && command !== 'rebuild' && command !== 'eservices') {
     console.error(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
+  const eservices = command === 'eservices' ? await parseEServicesCommand(argv.slice(1)) : undefined;
   const config = loadConfig();
   const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
     logger: ['error'],
   });
   await app.init();
   try {
+    if (eservices) {
+      await runEServicesCommand(app, eservices, (line) => console.log(line));
+      return 0;
+    }
     const runner = app.get(ProjectionRunner);
     const store = app.get<EventStore>(EVENT_STORE);
     if (command === 'projections') {
@@ -66,6 +79,14 @@ function progressLine(p: RebuildProgress): string {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  console.error(error instanceof ConfigError ? `configuration: ${error.message}` : error);
-  process.exitCode = 1;
+  console.error(failureMessage(error));
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
+
+/** A mistake the operator can fix is told in a line; anything else in full. */
+function failureMessage(error: unknown): unknown {
+  if (error instanceof UsageError) return `${error.message}\n\n${USAGE}`;
+  if (error instanceof ConfigError) return `configuration: ${error.message}`;
+  if (error instanceof DomainError) return `${error.code}: ${error.message}`;
+  return error;
 }

@@ -6,6 +6,8 @@ import type { StorageConfig } from '#libs/eventsourcing';
 export interface PlatformConfig {
   readonly port: number;
   readonly host: string;
+  /** Where browsers and e-services reach the platform; the OpenID Provider's issuer is this + `/oidc`. */
+  readonly publicUrl: string;
   readonly storage: StorageConfig;
   /** Wraps every per-subject data key of the PII vault. */
   readonly piiMasterKey: Buffer;
@@ -25,6 +27,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function loadConfig(env: Env = process.env): PlatformConfig {
   const port = parsePort(env['PORT'] ?? '3000');
   const host = env['HOST'] ?? '0.0.0.0';
+  const publicUrl = publicUrlFrom(env['PUBLIC_URL'] ?? `http://localhost:${port}`);
   const storage = storageFrom(env);
   const dataDir = storage.eventStore === 'sqlite' ? storage.dataDir : undefined;
   const { key, generated } = piiMasterKeyFrom(env, dataDir);
@@ -32,6 +35,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   return {
     port,
     host,
+    publicUrl,
     storage,
     piiMasterKey: key,
     piiMasterKeyGenerated: generated,
@@ -67,6 +71,19 @@ function storageFrom(env: Env): StorageConfig {
     default:
       throw new ConfigError('EVENT_STORE must be sqlite, postgres or eventstoredb');
   }
+}
+
+function publicUrlFrom(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError('PUBLIC_URL must be an absolute http(s) URL');
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search || url.hash) {
+    throw new ConfigError('PUBLIC_URL must be an http(s) URL without query or fragment');
+  }
+  return url.toString().replace(/\/$/, '');
 }
 
 function schemaFrom(env: Env): { schema?: string } {

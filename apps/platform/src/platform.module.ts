@@ -4,6 +4,7 @@ import { EventSourcingModule, type Clock } from '#libs/eventsourcing';
 import type { PlatformConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
 import { IdentityModule } from '#libs/identity';
+import { EServicesModule, OidcModule } from '#libs/oidc';
 import { deriveKey } from './derive-key.js';
 
 export interface PlatformOverrides {
@@ -24,6 +25,12 @@ export class PlatformModule {
           ...(overrides.clock && { clock: overrides.clock }),
         }),
         IdentityModule.forRoot({ hkidIndexKey: deriveKey(config.piiMasterKey, 'hkid-claim-index') }),
+        EServicesModule,
+        OidcModule.forRoot({
+          issuer: `${config.publicUrl}/oidc`,
+          cookieKey: deriveKey(config.piiMasterKey, 'oidc-cookies'),
+          pairwiseKey: deriveKey(config.piiMasterKey, 'oidc-pairwise-subjects'),
+        }),
       ],
       controllers: [HealthController],
     };

@@ -2,3 +2,4 @@ export * from './identity.module.js';
 export * from './identity.options.js';
 export * from './domain/hkid.js';
 export * from './domain/citizen.events.js';
+export * from './login/login-gateway.js';

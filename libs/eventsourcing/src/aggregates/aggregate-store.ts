@@ -49,11 +49,7 @@ export class AggregateStore {
     evolver: Evolver<State, Event>,
   ): Promise<LoadedAggregate<State>> {
     const events = (await this.store.readStream(stream)).map((e) => this.upcasters.upcast(e));
-    const types = new Set<string>(evolver.eventTypes);
-    let state = evolver.initialState();
-    for (const event of events) {
-      if (types.has(event.type)) state = evolver.evolve(state, event as unknown as Event);
-    }
+    const state = fold(evolver, evolver.initialState(), events as unknown as readonly Event[]);
     const last = events[events.length - 1];
     return { state, revision: last?.revision, events };
   }
@@ -76,7 +72,7 @@ export class AggregateStore {
         const result = await this.store.append(stream, this.toNewEvents(stream, events, context), {
           expectedRevision: loaded.revision ?? 'no_stream',
         });
-        const state = events.reduce((s, e) => evolver.evolve(s, e), loaded.state);
+        const state = fold(evolver, loaded.state, events);
         return { state, events, revision: result.nextExpectedRevision, replayed: false };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersion)) throw error;
@@ -147,6 +143,16 @@ export class AggregateStore {
     }
     return { state: loaded.state, events, revision: loaded.revision, replayed: true };
   }
+}
+
+/** Applies the events the evolver declares it reads; the others in the stream are none of its business. */
+function fold<State, Event extends DomainEvent>(
+  evolver: Evolver<State, Event>,
+  state: State,
+  events: readonly Event[],
+): State {
+  const types = new Set<string>(evolver.eventTypes);
+  return events.reduce((s, e) => (types.has(e.type) ? evolver.evolve(s, e) : s), state);
 }
 
 function idempotentEventId(stream: string, context: CommandContext, index: number): string {

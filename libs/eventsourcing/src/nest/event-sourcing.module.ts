@@ -89,6 +89,8 @@ export class EventSourcingModule {
         StorageLifecycle,
       ],
       exports: [
+        ADMIN_TOKEN,
+        AdminGuard,
         STORAGE_CONFIG,
         EVENT_STORE,
         READ_MODELS,

@@ -2,6 +2,9 @@ import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { DomainError } from '#libs/errors';
 import type { DeviceEnrolled } from './citizen.events.js';
 
+/** A device id is the base64url SHA-256 thumbprint of its key. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
 export interface DeviceKey {
   readonly deviceId: string;
   readonly publicKey: DeviceEnrolled['data']['publicKey'];

@@ -25,6 +25,11 @@ export function parseHkid(input: string): Hkid {
   return `${letters}${digits}${check}` as Hkid;
 }
 
+/** As printed on the card, `A123456(3)`: how a form expects it. */
+export function formatHkid(hkid: Hkid): string {
+  return `${hkid.slice(0, -1)}(${hkid.slice(-1)})`;
+}
+
 export function checkDigitOf(letters: string, digits: string): string {
   const values = [
     ...(letters.length === 1 ? [36] : []),

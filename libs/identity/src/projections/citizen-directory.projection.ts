@@ -14,10 +14,21 @@ export type CitizenDirectoryTables = {
   };
 };
 
+/**
+ * v2: devices can be revoked, citizens suspended and verified. A v1 read model never saw those events, so it is
+ * rebuilt rather than trusted.
+ */
 export const citizenDirectory: Projection = {
   name: 'citizen-directory',
-  version: 1,
-  eventTypes: ['CitizenRegistered', 'DeviceEnrolled'] satisfies CitizenEvent['type'][],
+  version: 2,
+  eventTypes: [
+    'CitizenRegistered',
+    'DeviceEnrolled',
+    'DeviceRevoked',
+    'IdentityVerified',
+    'CitizenSuspended',
+    'CitizenReinstated',
+  ] satisfies CitizenEvent['type'][],
   async setup(db) {
     await db.schema
       .createTable('citizen_directory')
@@ -34,6 +45,8 @@ export const citizenDirectory: Projection = {
   },
   async apply(trx, events: readonly RecordedEvent[]) {
     const db = trx.withTables<CitizenDirectoryTables>() as unknown as Kysely<CitizenDirectoryTables>;
+    const directory = (citizenId: string) =>
+      db.updateTable('citizen_directory').where('citizen_id', '=', citizenId);
     for (const recorded of events) {
       const event = recorded as unknown as CitizenEvent;
       switch (event.type) {
@@ -50,11 +63,23 @@ export const citizenDirectory: Projection = {
             .execute();
           break;
         case 'DeviceEnrolled':
-          await db
-            .updateTable('citizen_directory')
+          await directory(event.data.citizenId)
             .set((eb) => ({ active_devices: eb('active_devices', '+', 1) }))
-            .where('citizen_id', '=', event.data.citizenId)
             .execute();
+          break;
+        case 'DeviceRevoked':
+          await directory(event.data.citizenId)
+            .set((eb) => ({ active_devices: eb('active_devices', '-', 1) }))
+            .execute();
+          break;
+        case 'IdentityVerified':
+          await directory(event.data.citizenId).set({ assurance_level: event.data.assuranceLevel }).execute();
+          break;
+        case 'CitizenSuspended':
+          await directory(event.data.citizenId).set({ status: 'suspended' }).execute();
+          break;
+        case 'CitizenReinstated':
+          await directory(event.data.citizenId).set({ status: 'active' }).execute();
           break;
       }
     }

@@ -1,0 +1,15 @@
+import { Command } from '@nestjs/cqrs';
+import type { CommandContext } from '#libs/eventsourcing';
+import type { CitizenSummary } from '../domain/citizen.state.js';
+import type { CitizenAppAction } from '../device-signature/signed-payloads.js';
+
+/** A change the citizen makes from the app, signed by the device `deviceId` over `action`. */
+export class ChangeCitizenFromAppCommand extends Command<CitizenSummary> {
+  constructor(
+    readonly action: CitizenAppAction,
+    readonly signer: { readonly deviceId: string; readonly signature: string },
+    readonly context: CommandContext,
+  ) {
+    super();
+  }
+}

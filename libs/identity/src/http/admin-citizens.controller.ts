@@ -1,0 +1,69 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
+import { ChangeCitizenCommand } from '../commands/change-citizen.command.js';
+import type { CitizenChange } from '../domain/citizen.decide.js';
+import type { CitizenSummary } from '../domain/citizen.state.js';
+import { parseDevicePublicKey } from '../domain/device-key.js';
+import { CitizenIdParam } from './citizen-id.param.js';
+import { AdminEnrolDeviceDto, ReinstateCitizenDto, SuspendCitizenDto } from './admin-citizens.dto.js';
+
+/** What an administrator does for a citizen, at a counter or on the hotline. */
+@Controller('admin/citizens')
+@UseGuards(AdminGuard)
+export class AdminCitizensController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** The citizen showed their HKID card in person: from now on they log in at the plus level. */
+  @Post(':citizenId/identity-verification')
+  @HttpCode(200)
+  verifyIdentity(@CitizenIdParam() citizenId: string, @Context() context: CommandContext) {
+    return this.change({ type: 'VerifyIdentity', citizenId }, context);
+  }
+
+  @Post(':citizenId/suspension')
+  @HttpCode(200)
+  suspend(
+    @CitizenIdParam() citizenId: string,
+    @Body() body: SuspendCitizenDto,
+    @Context() context: CommandContext,
+  ) {
+    return this.change({ type: 'SuspendCitizen', citizenId, reason: body.reason }, context);
+  }
+
+  @Post(':citizenId/reinstatement')
+  @HttpCode(200)
+  reinstate(
+    @CitizenIdParam() citizenId: string,
+    @Body() body: ReinstateCitizenDto,
+    @Context() context: CommandContext,
+  ) {
+    return this.change({ type: 'ReinstateCitizen', citizenId, reason: body.reason }, context);
+  }
+
+  @Post(':citizenId/devices')
+  @HttpCode(201)
+  async enrolDevice(
+    @CitizenIdParam() citizenId: string,
+    @Body() body: AdminEnrolDeviceDto,
+    @Context() context: CommandContext,
+  ) {
+    const device = await parseDevicePublicKey(body.devicePublicKey);
+    return this.change({ type: 'EnrolDevice', citizenId, device }, context);
+  }
+
+  /** The citizen called the hotline: their phone is lost and cannot sign the report itself. */
+  @Post(':citizenId/devices/:deviceId/lost')
+  @HttpCode(200)
+  reportDeviceLost(
+    @CitizenIdParam() citizenId: string,
+    @Param('deviceId') deviceId: string,
+    @Context() context: CommandContext,
+  ) {
+    return this.change({ type: 'ReportDeviceLost', citizenId, deviceId }, context);
+  }
+
+  private change(change: CitizenChange, context: CommandContext): Promise<CitizenSummary> {
+    return this.commands.execute(new ChangeCitizenCommand(change, context));
+  }
+}

@@ -1,0 +1,188 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import type { JsonObject } from '#libs/event-store';
+import type { LoginDecisionOutcome } from '../commands/decide-login.command.js';
+import type { Registration } from '../commands/register-citizen.command.js';
+import type { ContactDetails } from '../domain/citizen.events.js';
+import type { CitizenSummary } from '../domain/citizen.state.js';
+import { QR_PAYLOAD_PREFIX } from '../domain/short-code.js';
+import {
+  loginDecisionPayload,
+  signDevicePayload,
+  type CitizenAppAction,
+} from '../device-signature/signed-payloads.js';
+import type { ClaimName } from '../login/login-gateway.js';
+import type { PendingLoginRequest } from '../login/login-requests.js';
+
+export interface CitizenAppOptions {
+  /** Where the platform listens, e.g. `http://localhost:3000`. */
+  readonly baseUrl: string;
+  readonly fetch?: typeof fetch;
+  /** The phone's clock, which dates every signature; the system clock unless a test moves time. */
+  readonly clock?: { now(): Date };
+}
+
+export interface Person {
+  readonly nameEn: string;
+  readonly nameZh?: string;
+  readonly hkid: string;
+  readonly dateOfBirth: string;
+}
+
+/** The body of `POST /app/login-requests/{id}/decision`, as the app sends it. */
+export interface LoginDecisionBody {
+  readonly citizenId: string;
+  readonly deviceId: string;
+  readonly decision: 'approve' | 'deny';
+  readonly approvedClaims: readonly ClaimName[];
+  readonly signature: string;
+}
+
+/** A refusal from the platform: its HTTP status and problem document. */
+export class CitizenAppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly problem: unknown,
+  ) {
+    super(`the platform answered ${status}${code ? ` ${code}` : ''}`);
+    this.name = 'CitizenAppError';
+  }
+}
+
+/**
+ * A citizen's phone running the app, for tests and the demo: it holds the device key pair, made on the phone and
+ * never sent, and talks to the platform over HTTP only, so it works against any running platform.
+ */
+export class CitizenApp {
+  private registeredAs: string | undefined;
+
+  private constructor(
+    private readonly options: CitizenAppOptions,
+    private readonly privateKey: CryptoKey,
+    readonly devicePublicKey: JsonObject,
+    readonly deviceId: string,
+  ) {}
+
+  /** A fresh install: a new ES256 key pair, no citizen yet. */
+  static async install(options: CitizenAppOptions): Promise<CitizenApp> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const { kty, crv, x, y } = await exportJWK(publicKey);
+    const jwk = { kty: kty!, crv: crv!, x: x!, y: y! };
+    return new CitizenApp(options, privateKey, jwk, await calculateJwkThumbprint(jwk, 'sha256'));
+  }
+
+  get citizenId(): string {
+    if (this.registeredAs === undefined) throw new Error('this app has not registered a citizen yet');
+    return this.registeredAs;
+  }
+
+  async register(person: Person): Promise<Registration> {
+    const registration = await this.call<Registration>('POST', '/citizens', {
+      ...person,
+      devicePublicKey: this.devicePublicKey,
+    });
+    this.registeredAs = registration.citizenId;
+    return registration;
+  }
+
+  /** By the short code the citizen typed, or the payload of the QR code they scanned. */
+  fetchLoginRequest(shortCodeOrQrPayload: string): Promise<PendingLoginRequest> {
+    const shortCode = shortCodeOrQrPayload.startsWith(QR_PAYLOAD_PREFIX)
+      ? shortCodeOrQrPayload.slice(QR_PAYLOAD_PREFIX.length)
+      : shortCodeOrQrPayload;
+    return this.call('GET', `/app/login-requests/${encodeURIComponent(shortCode)}`);
+  }
+
+  /** Shares `claims` (by default all those requested) with the e-service. */
+  async approve(
+    request: PendingLoginRequest,
+    claims: readonly ClaimName[] = request.claims,
+  ): Promise<LoginDecisionOutcome> {
+    return this.sendDecision(request.loginRequestId, await this.signDecision(request, 'approve', claims));
+  }
+
+  async deny(request: PendingLoginRequest): Promise<LoginDecisionOutcome> {
+    return this.sendDecision(request.loginRequestId, await this.signDecision(request, 'deny', []));
+  }
+
+  /** The signed decision, without sending it: what a test replays or tampers with. */
+  async signDecision(
+    request: Pick<PendingLoginRequest, 'loginRequestId' | 'challenge'>,
+    decision: 'approve' | 'deny',
+    approvedClaims: readonly ClaimName[],
+  ): Promise<LoginDecisionBody> {
+    const payload = loginDecisionPayload({ ...request, decision, approvedClaims });
+    return {
+      citizenId: this.citizenId,
+      deviceId: this.deviceId,
+      decision,
+      approvedClaims,
+      signature: await signDevicePayload(this.privateKey, payload, this.now()),
+    };
+  }
+
+  sendDecision(loginRequestId: string, body: LoginDecisionBody): Promise<LoginDecisionOutcome> {
+    return this.call('POST', `/app/login-requests/${loginRequestId}/decision`, body);
+  }
+
+  /** Moves the account to a new phone, which this one authorises; this one is revoked. Answers the new phone. */
+  async enrolNewDevice(): Promise<CitizenApp> {
+    const next = await CitizenApp.install(this.options);
+    const action = {
+      action: 'enrol-device',
+      citizenId: this.citizenId,
+      devicePublicKey: next.devicePublicKey,
+    } as const;
+    await this.call<CitizenSummary>('POST', `/citizens/${this.citizenId}/devices`, {
+      devicePublicKey: next.devicePublicKey,
+      ...(await this.signed(action)),
+    });
+    next.registeredAs = this.citizenId;
+    return next;
+  }
+
+  /** This phone's "it is compromised" switch: it will never sign for the citizen again. */
+  async reportDeviceLost(): Promise<CitizenSummary> {
+    const action = {
+      action: 'report-device-lost',
+      citizenId: this.citizenId,
+      deviceId: this.deviceId,
+    } as const;
+    const { signature } = await this.signed(action);
+    return this.call('POST', `/citizens/${this.citizenId}/devices/${this.deviceId}/lost`, { signature });
+  }
+
+  /** Changes the details given; `null` removes one. */
+  async updateProfile(profile: Partial<ContactDetails>): Promise<CitizenSummary> {
+    const action = { action: 'update-profile', citizenId: this.citizenId, profile } as const;
+    return this.call('PATCH', `/citizens/${this.citizenId}/profile`, {
+      profile,
+      ...(await this.signed(action)),
+    });
+  }
+
+  private async signed(action: CitizenAppAction): Promise<{ deviceId: string; signature: string }> {
+    return {
+      deviceId: this.deviceId,
+      signature: await signDevicePayload(this.privateKey, action, this.now()),
+    };
+  }
+
+  private now(): Date {
+    return this.options.clock?.now() ?? new Date();
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await (this.options.fetch ?? fetch)(new URL(path, this.options.baseUrl), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const answer: unknown = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const code = (answer as { code?: unknown } | undefined)?.code;
+      throw new CitizenAppError(response.status, typeof code === 'string' ? code : undefined, answer);
+    }
+    return answer as T;
+  }
+}

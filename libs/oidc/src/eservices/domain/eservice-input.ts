@@ -1,0 +1,122 @@
+import { DomainError } from '#libs/errors';
+import { parseClientJwks } from './client-jwks.js';
+import { ESERVICE_SCOPES, type AuthMethod, type EServiceScope } from './eservice.events.js';
+import type { EServiceSettings } from './eservice.state.js';
+import { parseRedirectUris } from './redirect-uris.js';
+
+const CLIENT_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
+/** A bureau or department's code, e.g. `HAD`, `IRD`. */
+export const DEPARTMENT_CODE = /^[A-Z]{2,10}$/;
+const MAX_NAME_LENGTH = 200;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** What an administrator may change after registration; unset fields stay as they are. */
+export interface SettingsInput {
+  readonly name?: string;
+  readonly redirectUris?: readonly string[];
+  readonly postLogoutRedirectUris?: readonly string[];
+  readonly allowedScopes?: readonly string[];
+  readonly jwks?: unknown;
+}
+
+export interface RegistrationInput extends SettingsInput {
+  readonly clientId: string;
+  readonly name: string;
+  readonly department: string;
+  readonly redirectUris: readonly string[];
+  readonly authMethod: AuthMethod;
+}
+
+/** A registration that passed every check that does not depend on the log. */
+export interface Registration {
+  readonly clientId: string;
+  readonly department: string;
+  readonly authMethod: AuthMethod;
+  readonly settings: EServiceSettings;
+}
+
+/** The client id names the stream and the OAuth client: a lower-case slug the administrator chooses. */
+export function parseClientId(input: string): string {
+  if (!CLIENT_ID.test(input)) {
+    throw new DomainError(
+      'CLIENT_ID_INVALID',
+      'clientId must be 3-63 of a-z 0-9 and -, starting with a letter or digit',
+      400,
+    );
+  }
+  return input;
+}
+
+export function parseRegistration(input: RegistrationInput): Registration {
+  const clientId = parseClientId(input.clientId);
+  if (!DEPARTMENT_CODE.test(input.department)) {
+    throw new DomainError('DEPARTMENT_INVALID', 'department must be a code of 2-10 capital letters', 400);
+  }
+  const usesKeys = input.authMethod === 'private_key_jwt';
+  if (usesKeys !== (input.jwks !== undefined)) {
+    throw new DomainError(
+      'JWKS_INVALID',
+      usesKeys
+        ? 'private_key_jwt needs the public keys in jwks'
+        : 'client_secret_basic takes no jwks: the secret is generated',
+      400,
+    );
+  }
+  return {
+    clientId,
+    department: input.department,
+    authMethod: input.authMethod,
+    settings: {
+      name: parseName(input.name),
+      redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
+      postLogoutRedirectUris: parseRedirectUris('postLogoutRedirectUris', input.postLogoutRedirectUris ?? []),
+      allowedScopes: parseScopes(input.allowedScopes ?? ['openid']),
+      ...(input.jwks !== undefined && { jwks: parseClientJwks(input.jwks) }),
+    },
+  };
+}
+
+/** Checks each field that is set; leaves out those that are not. */
+export function parseChanges(input: SettingsInput): Partial<EServiceSettings> {
+  return {
+    ...(input.name !== undefined && { name: parseName(input.name) }),
+    ...(input.redirectUris !== undefined && {
+      redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
+    }),
+    ...(input.postLogoutRedirectUris !== undefined && {
+      postLogoutRedirectUris: parseRedirectUris('postLogoutRedirectUris', input.postLogoutRedirectUris),
+    }),
+    ...(input.allowedScopes !== undefined && { allowedScopes: parseScopes(input.allowedScopes) }),
+    ...(input.jwks !== undefined && { jwks: parseClientJwks(input.jwks) }),
+  };
+}
+
+/** Shown to citizens on the login page: no control characters, no padding. */
+function parseName(input: string): string {
+  const name = input.trim();
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH || CONTROL_CHARACTERS.test(name)) {
+    throw new DomainError(
+      'ESERVICE_NAME_INVALID',
+      `name must be 1-${MAX_NAME_LENGTH} printable characters`,
+      400,
+    );
+  }
+  return name;
+}
+
+/** In the canonical order of ESERVICE_SCOPES, each once, so that equal sets compare equal. */
+function parseScopes(input: readonly string[]): EServiceScope[] {
+  const unknown = input.filter((scope) => !(ESERVICE_SCOPES as readonly string[]).includes(scope));
+  if (unknown.length > 0) {
+    throw new DomainError(
+      'SCOPE_NOT_ALLOWED',
+      `unknown scope ${unknown.join(', ')}; allowed: ${ESERVICE_SCOPES.join(' ')}`,
+      400,
+    );
+  }
+  if (!input.includes('openid')) {
+    throw new DomainError('OPENID_SCOPE_REQUIRED', 'allowedScopes must include openid', 400);
+  }
+  return ESERVICE_SCOPES.filter((scope) => input.includes(scope));
+}

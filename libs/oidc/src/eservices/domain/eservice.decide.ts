@@ -1,0 +1,126 @@
+import { DomainError } from '#libs/errors';
+import type { EServiceEvent, EServiceUpdated, SealedClientSecret } from './eservice.events.js';
+import type { Registration } from './eservice-input.js';
+import type { EService, EServiceSettings } from './eservice.state.js';
+
+export interface RegisterEService {
+  readonly type: 'RegisterEService';
+  readonly registration: Registration;
+  /** Generated and sealed by the handler, with client_secret_basic only. */
+  readonly clientSecret?: SealedClientSecret;
+}
+
+export interface UpdateEService {
+  readonly type: 'UpdateEService';
+  readonly clientId: string;
+  readonly changes: Partial<EServiceSettings>;
+}
+
+export interface RotateClientSecret {
+  readonly type: 'RotateClientSecret';
+  readonly clientId: string;
+  readonly clientSecret: SealedClientSecret;
+}
+
+export interface SuspendEService {
+  readonly type: 'SuspendEService';
+  readonly clientId: string;
+}
+
+export interface ReinstateEService {
+  readonly type: 'ReinstateEService';
+  readonly clientId: string;
+}
+
+export type EServiceCommand =
+  RegisterEService | UpdateEService | RotateClientSecret | SuspendEService | ReinstateEService;
+
+type Registered = Exclude<EService, { status: 'unregistered' }>;
+
+export function decideEService(command: EServiceCommand, state: EService, now: Date): EServiceEvent[] {
+  const at = now.toISOString();
+  if (command.type === 'RegisterEService') {
+    const { clientId, department, authMethod, settings } = command.registration;
+    if (state.status !== 'unregistered') {
+      throw new DomainError(
+        'ESERVICE_ALREADY_REGISTERED',
+        `e-service ${clientId} is already registered`,
+        409,
+      );
+    }
+    return [
+      {
+        type: 'EServiceRegistered',
+        data: {
+          clientId,
+          name: settings.name,
+          department,
+          redirectUris: [...settings.redirectUris],
+          postLogoutRedirectUris: [...settings.postLogoutRedirectUris],
+          authMethod,
+          ...(settings.jwks && { jwks: settings.jwks }),
+          ...(command.clientSecret !== undefined && { clientSecret: command.clientSecret }),
+          allowedScopes: [...settings.allowedScopes],
+          registeredAt: at,
+        },
+      },
+    ];
+  }
+
+  const { clientId } = command;
+  if (state.status === 'unregistered') {
+    throw new DomainError('ESERVICE_NOT_FOUND', `no e-service ${clientId}`, 404);
+  }
+  switch (command.type) {
+    case 'UpdateEService':
+      return decideUpdate(state, command.changes, at);
+    case 'RotateClientSecret':
+      if (state.authMethod !== 'client_secret_basic') {
+        throw new DomainError(
+          'CLIENT_SECRET_NOT_USED',
+          `e-service ${clientId} authenticates with ${state.authMethod}: it has no secret to rotate`,
+          409,
+        );
+      }
+      return [
+        {
+          type: 'EServiceClientSecretRotated',
+          data: { clientId, clientSecret: command.clientSecret, rotatedAt: at },
+        },
+      ];
+    case 'SuspendEService':
+      if (state.status === 'suspended') {
+        throw new DomainError(
+          'ESERVICE_ALREADY_SUSPENDED',
+          `e-service ${clientId} is already suspended`,
+          409,
+        );
+      }
+      return [{ type: 'EServiceSuspended', data: { clientId, suspendedAt: at } }];
+    case 'ReinstateEService':
+      if (state.status === 'active') {
+        throw new DomainError('ESERVICE_NOT_SUSPENDED', `e-service ${clientId} is not suspended`, 409);
+      }
+      return [{ type: 'EServiceReinstated', data: { clientId, reinstatedAt: at } }];
+  }
+}
+
+/** Records only what differs: an update that changes nothing writes nothing. */
+function decideUpdate(state: Registered, changes: Partial<EServiceSettings>, at: string): EServiceEvent[] {
+  if (changes.jwks && state.authMethod !== 'private_key_jwt') {
+    throw new DomainError(
+      'JWKS_INVALID',
+      `e-service ${state.clientId} authenticates with ${state.authMethod}: it takes no jwks`,
+      400,
+    );
+  }
+  const changed = (Object.keys(changes) as (keyof EServiceSettings)[]).filter(
+    (field) => JSON.stringify(changes[field]) !== JSON.stringify(state.settings[field]),
+  );
+  if (changed.length === 0) return [];
+  const data = Object.fromEntries(changed.map((field) => [field, changes[field]])) as Omit<
+    EServiceUpdated['data'],
+    'clientId' | 'updatedAt'
+  >;
+  return [{ type: 'EServiceUpdated', data: { clientId: state.clientId, ...data, updatedAt: at } }];
+}

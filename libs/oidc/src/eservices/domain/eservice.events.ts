@@ -1,0 +1,89 @@
+import type { DomainEvent, Sealed } from '#libs/eventsourcing';
+
+export const AUTH_METHODS = ['private_key_jwt', 'client_secret_basic'] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+
+/** What an e-service may be allowed to ask for; the provider maps each scope to its claims. */
+export const ESERVICE_SCOPES = [
+  'openid',
+  'profile',
+  'email',
+  'phone',
+  'address',
+  'hkid',
+  'corporate',
+  'offline_access',
+] as const;
+export type EServiceScope = (typeof ESERVICE_SCOPES)[number];
+
+/** A public JWK reduced to its public members (see client-jwks.ts). */
+export type PublicJwk = { [member: string]: string };
+export type ClientJwks = { keys: PublicJwk[] };
+
+/**
+ * A client secret as the log holds it: sealed by the PII vault under the subject `eservice-<clientId>`, so that
+ * the log, its backups and the read model never hold it in clear.
+ */
+export type SealedClientSecret = Sealed<string>;
+
+export type EServiceRegistered = DomainEvent<
+  'EServiceRegistered',
+  {
+    clientId: string;
+    name: string;
+    /** The owning bureau or department's code, e.g. `HAD`, `IRD`. */
+    department: string;
+    redirectUris: string[];
+    postLogoutRedirectUris: string[];
+    authMethod: AuthMethod;
+    /** With private_key_jwt. */
+    jwks?: ClientJwks;
+    /** With client_secret_basic. */
+    clientSecret?: SealedClientSecret;
+    allowedScopes: EServiceScope[];
+    registeredAt: string;
+  }
+>;
+
+/** Carries only the settings that changed. */
+export type EServiceUpdated = DomainEvent<
+  'EServiceUpdated',
+  {
+    clientId: string;
+    name?: string;
+    redirectUris?: string[];
+    postLogoutRedirectUris?: string[];
+    allowedScopes?: EServiceScope[];
+    jwks?: ClientJwks;
+    updatedAt: string;
+  }
+>;
+
+/** The previous secret stops working at once: no overlap, the e-service deploys the new one. */
+export type EServiceClientSecretRotated = DomainEvent<
+  'EServiceClientSecretRotated',
+  { clientId: string; clientSecret: SealedClientSecret; rotatedAt: string }
+>;
+
+export type EServiceSuspended = DomainEvent<'EServiceSuspended', { clientId: string; suspendedAt: string }>;
+
+export type EServiceReinstated = DomainEvent<
+  'EServiceReinstated',
+  { clientId: string; reinstatedAt: string }
+>;
+
+export type EServiceEvent =
+  EServiceRegistered | EServiceUpdated | EServiceClientSecretRotated | EServiceSuspended | EServiceReinstated;
+
+export const ESERVICE_EVENT_TYPES = [
+  'EServiceRegistered',
+  'EServiceUpdated',
+  'EServiceClientSecretRotated',
+  'EServiceSuspended',
+  'EServiceReinstated',
+] as const satisfies readonly EServiceEvent['type'][];
+
+export const eserviceStream = (clientId: string): string => `eservice-${clientId}`;
+
+/** The PII-vault subject the e-service's client secrets are sealed under. */
+export const eserviceSecretSubject = eserviceStream;

@@ -1,0 +1,57 @@
+import type { Evolver } from '#libs/eventsourcing';
+import {
+  ESERVICE_EVENT_TYPES,
+  type AuthMethod,
+  type ClientJwks,
+  type EServiceEvent,
+  type EServiceScope,
+} from './eservice.events.js';
+
+/** What an administrator may change after registration (see EServiceUpdated). */
+export interface EServiceSettings {
+  readonly name: string;
+  readonly redirectUris: readonly string[];
+  readonly postLogoutRedirectUris: readonly string[];
+  readonly allowedScopes: readonly EServiceScope[];
+  /** With private_key_jwt only. */
+  readonly jwks?: ClientJwks;
+}
+
+export type EService =
+  | { readonly status: 'unregistered' }
+  | {
+      readonly status: 'active' | 'suspended';
+      readonly clientId: string;
+      readonly authMethod: AuthMethod;
+      readonly settings: EServiceSettings;
+    };
+
+export const eservice: Evolver<EService, EServiceEvent> = {
+  eventTypes: ESERVICE_EVENT_TYPES,
+  initialState: () => ({ status: 'unregistered' }),
+  evolve(state, event) {
+    switch (event.type) {
+      case 'EServiceRegistered': {
+        const { clientId, authMethod, name, redirectUris, postLogoutRedirectUris, allowedScopes, jwks } =
+          event.data;
+        return {
+          status: 'active',
+          clientId,
+          authMethod,
+          settings: { name, redirectUris, postLogoutRedirectUris, allowedScopes, ...(jwks && { jwks }) },
+        };
+      }
+      case 'EServiceUpdated': {
+        if (state.status === 'unregistered') return state;
+        const { clientId: _clientId, updatedAt: _updatedAt, ...changes } = event.data;
+        return { ...state, settings: { ...state.settings, ...changes } };
+      }
+      case 'EServiceClientSecretRotated':
+        return state;
+      case 'EServiceSuspended':
+        return state.status === 'unregistered' ? state : { ...state, status: 'suspended' };
+      case 'EServiceReinstated':
+        return state.status === 'unregistered' ? state : { ...state, status: 'active' };
+    }
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * The registered e-services (relying parties) as the OpenID Provider needs them. Implemented by the e-service
+ * registry (libs/oidc/src/eservices), read by the provider (libs/oidc/src/provider).
+ */
+export interface EServiceDirectory {
+  /** The oidc-provider client metadata of an active e-service, `undefined` if unknown or suspended. */
+  findClient(clientId: string): Promise<EServiceClient | undefined>;
+  /** Who the e-service is, for the login page and for statistics. */
+  describe(clientId: string): Promise<EServiceSummary | undefined>;
+}
+
+export interface EServiceSummary {
+  readonly clientId: string;
+  readonly name: string;
+  /** The department (B/D) that owns the e-service. */
+  readonly department: string;
+  readonly status: 'active' | 'suspended';
+}
+
+export interface EServiceClient {
+  readonly client_id: string;
+  readonly client_name: string;
+  readonly redirect_uris: readonly string[];
+  readonly post_logout_redirect_uris: readonly string[];
+  readonly token_endpoint_auth_method: 'private_key_jwt' | 'client_secret_basic';
+  /** With private_key_jwt: the e-service's public keys. */
+  readonly jwks?: { readonly keys: readonly Record<string, unknown>[] };
+  /** With client_secret_basic: the secret in clear, as oidc-provider compares it (kept sealed at rest). */
+  readonly client_secret?: string;
+  /** Space-separated scopes this e-service may request (`openid` always included). */
+  readonly scope: string;
+  readonly grant_types: readonly string[];
+  readonly response_types: readonly string[];
+}
+
+export const ESERVICE_DIRECTORY = Symbol('EServiceDirectory');

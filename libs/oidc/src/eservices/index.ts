@@ -1,0 +1,10 @@
+export * from './eservices.module.js';
+export * from './eservice-directory.js';
+export * from './domain/eservice.events.js';
+export { RegisterEServiceCommand, type RegisteredEService } from './commands/register-eservice.command.js';
+export type { RegistrationInput } from './domain/eservice-input.js';
+export {
+  ProjectedEServiceDirectory,
+  type EServiceFilter,
+  type EServiceView,
+} from './projections/projected-eservice-directory.js';

@@ -1,0 +1,5 @@
+export * from './eservices/index.js';
+export * from './provider/oidc.module.js';
+export * from './provider/oidc-options.js';
+export * from './provider/tokens.js';
+export * from './provider/claims-policy.js';

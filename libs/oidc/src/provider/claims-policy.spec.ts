@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { ACR, grantFor, minimumAcr, requestedClaims } from './claims-policy.js';
+
+describe('requestedClaims', () => {
+  it('expands scopes and adds claims asked by name', () => {
+    expect(requestedClaims({ scope: 'openid profile email' })).toEqual([
+      'name',
+      'name_zh',
+      'birthdate',
+      'email',
+    ]);
+    expect(
+      requestedClaims({
+        scope: 'openid',
+        claims: { userinfo: { phone_number: null }, id_token: { acr: null } },
+      }),
+    ).toEqual(['phone_number']);
+  });
+
+  it('asks for the HKID number only with the explicit hkid scope', () => {
+    expect(requestedClaims({ scope: 'openid', claims: { id_token: { hkid: { essential: true } } } })).toEqual(
+      [],
+    );
+    expect(requestedClaims({ scope: 'openid hkid' })).toEqual(['hkid']);
+  });
+});
+
+describe('minimumAcr', () => {
+  it('is basic unless only plus is acceptable', () => {
+    expect(minimumAcr({ scope: 'openid' }, [])).toBe('basic');
+    expect(minimumAcr({ scope: 'openid', acr_values: `${ACR.plus} ${ACR.basic}` }, [])).toBe('basic');
+    expect(minimumAcr({ scope: 'openid', acr_values: ACR.plus }, [])).toBe('plus');
+    expect(
+      minimumAcr(
+        { scope: 'openid', claims: { id_token: { acr: { essential: true, values: [ACR.plus] } } } },
+        [],
+      ),
+    ).toBe('plus');
+  });
+
+  it('is plus whenever the HKID number is asked for', () => {
+    expect(minimumAcr({ scope: 'openid hkid' }, ['hkid'])).toBe('plus');
+  });
+});
+
+describe('grantFor', () => {
+  it('grants every requested scope and rejects the claims the citizen did not approve', () => {
+    expect(grantFor({ scope: 'openid profile email' }, ['name', 'email'])).toEqual({
+      scopes: ['openid', 'profile', 'email'],
+      claims: ['name', 'email'],
+      rejectedClaims: ['name_zh', 'birthdate'],
+    });
+    expect(grantFor({ scope: 'openid profile' }, [])).toEqual({
+      scopes: ['openid', 'profile'],
+      claims: [],
+      rejectedClaims: ['name', 'name_zh', 'birthdate'],
+    });
+  });
+});

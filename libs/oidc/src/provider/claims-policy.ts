@@ -1,0 +1,68 @@
+import type { AssuranceLevel, ClaimName } from '#libs/identity';
+
+export const ACR = { basic: 'urn:city-identity:acr:basic', plus: 'urn:city-identity:acr:plus' } as const;
+
+/** Which claims each scope stands for; `hkid` only ever through its own explicit scope. */
+export const SCOPE_CLAIMS: Readonly<Record<string, readonly ClaimName[]>> = {
+  profile: ['name', 'name_zh', 'birthdate'],
+  email: ['email'],
+  phone: ['phone_number'],
+  address: ['address'],
+  hkid: ['hkid'],
+};
+
+const ALL_CLAIMS = new Set<string>(Object.values(SCOPE_CLAIMS).flat());
+
+export interface AuthorizationRequest {
+  readonly scope: string;
+  /** The OIDC `claims` request parameter, parsed. */
+  readonly claims?: {
+    readonly id_token?: Record<string, unknown>;
+    readonly userinfo?: Record<string, unknown>;
+  };
+  readonly acr_values?: string;
+}
+
+/** The claims the citizen is asked to share: those of the requested scopes, and of the `claims` parameter. */
+export function requestedClaims(request: AuthorizationRequest): ClaimName[] {
+  const scopes = request.scope.split(' ');
+  const fromScopes = scopes.flatMap((scope) => SCOPE_CLAIMS[scope] ?? []);
+  const fromParameter = [
+    ...Object.keys(request.claims?.id_token ?? {}),
+    ...Object.keys(request.claims?.userinfo ?? {}),
+  ].filter((name): name is ClaimName => ALL_CLAIMS.has(name) && (name !== 'hkid' || scopes.includes('hkid')));
+  return [...new Set([...fromScopes, ...fromParameter])];
+}
+
+/**
+ * The lowest assurance the e-service accepts. `acr_values` lists acceptable levels; an essential `acr` claim
+ * names the only ones. Asking for the HKID number needs `plus` whatever else is asked.
+ */
+export function minimumAcr(request: AuthorizationRequest, claims: readonly ClaimName[]): AssuranceLevel {
+  if (claims.includes('hkid')) return 'plus';
+  const essential = request.claims?.id_token?.['acr'] as
+    { essential?: boolean; values?: unknown } | undefined;
+  const listed =
+    essential?.essential && Array.isArray(essential.values)
+      ? essential.values
+      : request.acr_values?.split(' ');
+  if (!listed || listed.length === 0) return 'basic';
+  return listed.includes(ACR.basic) ? 'basic' : listed.includes(ACR.plus) ? 'plus' : 'basic';
+}
+
+/**
+ * What to grant so that exactly the approved claims flow: every requested scope (a scope left out would be
+ * asked for again), with the claims the citizen did not approve rejected.
+ */
+export function grantFor(
+  request: AuthorizationRequest,
+  approved: readonly ClaimName[],
+): { scopes: string[]; claims: ClaimName[]; rejectedClaims: ClaimName[] } {
+  const scopes = request.scope.split(' ').filter((scope) => scope !== '');
+  const requested = requestedClaims(request);
+  return {
+    scopes,
+    claims: requested.filter((c) => approved.includes(c)),
+    rejectedClaims: requested.filter((c) => !approved.includes(c)),
+  };
+}

@@ -1,0 +1,168 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type Provider from 'oidc-provider';
+import QRCode from 'qrcode';
+import type { EventStore } from '#libs/event-store';
+import { commandContextOf, EVENT_STORE } from '#libs/eventsourcing';
+import { LOGIN_GATEWAY, type LoginGateway, type LoginStatus } from '#libs/identity';
+import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
+import { ACR, grantFor, minimumAcr, requestedClaims, type AuthorizationRequest } from './claims-policy.js';
+import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
+import { loginPage } from './login-page.js';
+import { recordFailure } from './oidc-provider.factory.js';
+import { OIDC_PROVIDER } from './tokens.js';
+
+/**
+ * Where oidc-provider sends the browser to log in: a login request the citizen approves in the app, shown as a
+ * QR code and a short code, then the authorization resumes with exactly what the citizen approved.
+ */
+@Controller('interaction')
+export class InteractionController {
+  constructor(
+    @Inject(OIDC_PROVIDER) private readonly provider: Provider,
+    @Inject(LOGIN_GATEWAY) private readonly gateway: LoginGateway,
+    @Inject(ESERVICE_DIRECTORY) private readonly directory: EServiceDirectory,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly logins: InteractionLogins,
+  ) {}
+
+  @Get(':uid')
+  async show(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { request, clientId, login } = await this.loginFor(uid, req, res);
+    const eService = await this.directory.describe(clientId);
+    res.type('html').send(
+      loginPage({
+        uid,
+        eServiceName: eService?.name ?? clientId,
+        shortCode: login.shortCode,
+        qrPayload: login.qrPayload,
+        qrDataUrl: await QRCode.toDataURL(login.qrPayload, { margin: 1, width: 240 }),
+        claims: requestedClaims(request),
+        expiresAt: login.expiresAt,
+      }),
+    );
+  }
+
+  @Get(':uid/status')
+  async status(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { login } = await this.loginFor(uid, req, res);
+    const status = await this.gateway.status(login.loginRequestId);
+    res.json({ state: status.state });
+  }
+
+  @Get(':uid/continue')
+  async continue(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { request, clientId, login } = await this.loginFor(uid, req, res);
+    const status = await this.gateway.status(login.loginRequestId);
+    if (status.state === 'pending') {
+      res.redirect(303, `/interaction/${encodeURIComponent(uid)}`);
+      return;
+    }
+    const failure = failureOf(status, login);
+    if (failure) {
+      await recordFailure(this.store, clientId, failure.reason);
+      await this.provider.interactionFinished(req, res, failure.result, { mergeWithLastSubmission: false });
+      return;
+    }
+    const approved = status as Extract<LoginStatus, { state: 'approved' }>;
+    const grant = new this.provider.Grant({ accountId: approved.citizenId, clientId });
+    const granted = grantFor(request, approved.approvedClaims);
+    grant.addOIDCScope(granted.scopes.join(' '));
+    if (granted.claims.length > 0) grant.addOIDCClaims(granted.claims);
+    if (granted.rejectedClaims.length > 0) grant.rejectOIDCClaims(granted.rejectedClaims);
+    const grantId = await grant.save();
+    await this.provider.interactionFinished(
+      req,
+      res,
+      {
+        login: { accountId: approved.citizenId, acr: ACR[approved.acr], amr: ['hwk'], remember: false },
+        consent: { grantId },
+      },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  @Post(':uid/abort')
+  async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    await recordFailure(this.store, String(details.params['client_id']), 'cancelled');
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { error: 'access_denied', error_description: 'the login was cancelled' },
+      { mergeWithLastSubmission: false },
+    );
+  }
+
+  /** The interaction of this browser (its cookie must match `uid`) and its login request, started once. */
+  private async loginFor(
+    uid: string,
+    req: Request,
+    res: Response,
+  ): Promise<{ request: AuthorizationRequest; clientId: string; login: InteractionLogin }> {
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    const clientId = String(details.params['client_id']);
+    const request = authorizationRequestOf(details.params);
+    const existing = await this.logins.find(uid);
+    if (existing) return { request, clientId, login: existing };
+    const eService = await this.directory.describe(clientId);
+    const claims = requestedClaims(request);
+    const minimum = minimumAcr(request, claims);
+    const started = await this.gateway.start(
+      { clientId, eServiceName: eService?.name ?? clientId, minimumAcr: minimum, claims },
+      { ...commandContextOf(req), actor: `eservice:${clientId}` },
+    );
+    const login = await this.logins.remember(uid, { ...started, minimumAcr: minimum });
+    return { request, clientId, login };
+  }
+}
+
+function authorizationRequestOf(params: Record<string, unknown>): AuthorizationRequest {
+  const claims =
+    typeof params['claims'] === 'string'
+      ? (JSON.parse(params['claims']) as AuthorizationRequest['claims'])
+      : undefined;
+  return {
+    scope: String(params['scope'] ?? 'openid'),
+    ...(claims && { claims }),
+    ...(typeof params['acr_values'] === 'string' && { acr_values: params['acr_values'] }),
+  };
+}
+
+const LEVELS = { basic: 0, plus: 1 } as const;
+
+function failureOf(
+  status: LoginStatus,
+  login: InteractionLogin,
+): { reason: string; result: { error: string; error_description: string } } | undefined {
+  switch (status.state) {
+    case 'approved':
+      return LEVELS[status.acr] < LEVELS[login.minimumAcr]
+        ? {
+            reason: 'assurance_too_low',
+            result: {
+              error: 'unmet_authentication_requirements',
+              error_description: 'the e-service needs iAM Smart+ (identity verified in person)',
+            },
+          }
+        : undefined;
+    case 'denied':
+      return {
+        reason: 'denied',
+        result: { error: 'access_denied', error_description: 'the citizen denied the login' },
+      };
+    case 'expired':
+    case 'unknown':
+      return {
+        reason: 'expired',
+        result: {
+          error: 'access_denied',
+          error_description: 'the login request expired before it was approved',
+        },
+      };
+    case 'pending':
+      return undefined;
+  }
+}

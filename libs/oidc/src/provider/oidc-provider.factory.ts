@@ -1,0 +1,197 @@
+import { createHmac } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { EventStore } from '#libs/event-store';
+import type { Clock, PiiVault, ReadModelDatabase } from '#libs/eventsourcing';
+import { CLAIM_NAMES, type CitizenClaims, type ClaimName } from '#libs/identity';
+import type { EServiceDirectory } from '../eservices/eservice-directory.js';
+import { ACR, SCOPE_CLAIMS } from './claims-policy.js';
+import { escapeHtml } from './login-page.js';
+import { setupInteractionLogins } from './interaction-logins.js';
+import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
+import type { OidcOptions } from './oidc-options.js';
+import { recordProtocolEvent } from './protocol-events.js';
+import { setupSigningKeys, SigningKeys } from './signing-keys.js';
+
+export interface OidcProviderDependencies {
+  readonly options: OidcOptions;
+  readonly readModels: ReadModelDatabase;
+  readonly vault: PiiVault;
+  readonly clock: Clock;
+  readonly store: EventStore;
+  readonly directory: EServiceDirectory;
+  readonly citizens: CitizenClaims;
+}
+
+const logger = new Logger('OpenIdProvider');
+
+/** The OpenID Provider e-services integrate with; secure by default, every choice below on purpose. */
+export async function createOidcProvider(deps: OidcProviderDependencies): Promise<Provider> {
+  await deps.readModels.migrate(async (db) => {
+    await setupOidcPayloads(db);
+    await setupSigningKeys(db);
+    await setupInteractionLogins(db);
+  });
+  const signingKeys = new SigningKeys(deps.readModels, deps.vault, () => deps.clock.now());
+
+  const configuration: Configuration = {
+    adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
+    jwks: (await signingKeys.load()) as Configuration['jwks'],
+    cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
+    findAccount: async (_ctx, sub) => {
+      const account = await deps.citizens.account(sub);
+      if (!account || account.status !== 'active') return undefined;
+      return {
+        accountId: sub,
+        // oidc-provider passes the claims the grant rejected; what is neither requested nor granted it drops itself.
+        claims: async (_use, scope, claims, rejected) => {
+          const wanted = new Set<string>([
+            ...scope.split(' ').flatMap((s) => SCOPE_CLAIMS[s] ?? []),
+            ...Object.keys(claims ?? {}),
+          ]);
+          const names = CLAIM_NAMES.filter((c: ClaimName) => wanted.has(c) && !rejected.includes(c));
+          return { sub, ...(await deps.citizens.claims(sub, names)) };
+        },
+      };
+    },
+    claims: { acr: null, ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([s, c]) => [s, [...c]])) },
+    // `corporate` (acting for a company) is granted by the Digital Corporate Identity context; its claims come later.
+    scopes: ['openid', 'offline_access', 'corporate', ...Object.keys(SCOPE_CLAIMS)],
+    acrValues: [ACR.basic, ACR.plus],
+    // One subject per e-service: two e-services cannot correlate a citizen by `sub`.
+    subjectTypes: ['pairwise'],
+    pairwiseIdentifier: (_ctx, accountId, client) =>
+      createHmac('sha256', deps.options.pairwiseKey)
+        .update(`${client.clientId}\n${accountId}`)
+        .digest('base64url'),
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      subject_type: 'pairwise',
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'private_key_jwt',
+    },
+    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    // The approved claims go in the ID token too: e-services doing "form filling" read them there.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true },
+      requestObjects: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+    },
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+    },
+    ttl: {
+      AuthorizationCode: 60,
+      AccessToken: 600,
+      IdToken: 600,
+      RefreshToken: 24 * 3600,
+      Interaction: 600,
+      Session: 600,
+      Grant: 24 * 3600,
+      PushedAuthorizationRequest: 60,
+    },
+    issueRefreshToken: (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: everyLoginApprovedInTheApp(),
+    },
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      ctx.body = errorPage(String(out['error'] ?? 'server_error'), String(out['error_description'] ?? ''));
+    },
+  };
+
+  const provider = new Provider(deps.options.issuer, configuration);
+  provider.on('grant.success', (ctx: KoaContextWithOIDC) => void recordTokenIssued(ctx, deps.store));
+  provider.on(
+    'grant.error',
+    (ctx: KoaContextWithOIDC, error: { error?: string }) =>
+      void recordFailure(deps.store, ctx.oidc.client?.clientId, error.error ?? 'server_error'),
+  );
+  provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) =>
+    logger.error(`server error: ${error.name}`),
+  );
+  return provider;
+}
+
+/**
+ * iAM Smart asks the app at every login, even inside a browser session: the login prompt is always shown,
+ * except right after the app approved it in this very authorization.
+ */
+function everyLoginApprovedInTheApp() {
+  const policy = interactionPolicy.base();
+  policy
+    .get('login')!
+    .checks.add(
+      new interactionPolicy.Check('app_approval_required', 'every login is approved in the app', (ctx) =>
+        ctx.oidc.result?.['login']
+          ? interactionPolicy.Check.NO_NEED_TO_PROMPT
+          : interactionPolicy.Check.REQUEST_PROMPT,
+      ),
+    );
+  return policy;
+}
+
+async function recordTokenIssued(ctx: KoaContextWithOIDC, store: EventStore): Promise<void> {
+  const code = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+  const clientId = ctx.oidc.client?.clientId;
+  if (!code || !clientId || !code.accountId) return;
+  try {
+    await recordProtocolEvent(store, {
+      type: 'TokenIssued',
+      data: {
+        clientId,
+        citizenId: code.accountId,
+        acr: code.acr ?? '',
+        claimsReleased: releasedClaims(ctx),
+        grantType: String(ctx.oidc.params?.['grant_type'] ?? ''),
+        issuedAt: new Date().toISOString(),
+      },
+    });
+  } catch (error) {
+    logger.error(`could not record TokenIssued: ${(error as Error).name}`);
+  }
+}
+
+export async function recordFailure(
+  store: EventStore,
+  clientId: string | undefined,
+  reason: string,
+): Promise<void> {
+  if (!clientId) return;
+  try {
+    await recordProtocolEvent(store, {
+      type: 'LoginFailed',
+      data: { clientId, reason, failedAt: new Date().toISOString() },
+    });
+  } catch (error) {
+    logger.error(`could not record LoginFailed: ${(error as Error).name}`);
+  }
+}
+
+function releasedClaims(ctx: KoaContextWithOIDC): string[] {
+  const grant = ctx.oidc.entities.Grant;
+  const clientId = ctx.oidc.client?.clientId;
+  if (!grant || !clientId) return [];
+  const scopes = (grant.getOIDCScope() ?? '').split(' ');
+  const rejected = new Set(grant.getRejectedOIDCClaims() ?? []);
+  return [
+    ...new Set([...scopes.flatMap((s) => SCOPE_CLAIMS[s] ?? []), ...(grant.getOIDCClaims() ?? [])]),
+  ].filter((c) => !rejected.has(c) && c !== 'sub');
+}
+
+function errorPage(error: string, description: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in error</title></head>
+<body><h1>Sign-in could not continue</h1><p><code>${escapeHtml(error)}</code></p><p>${escapeHtml(description)}</p></body></html>`;
+}

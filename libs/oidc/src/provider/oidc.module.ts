@@ -1,0 +1,52 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import {
+  CLOCK,
+  EVENT_STORE,
+  PiiVault,
+  READ_MODELS,
+  type Clock,
+  type ReadModelDatabase,
+} from '#libs/eventsourcing';
+import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
+import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
+import { InteractionController } from './interaction.controller.js';
+import { InteractionLogins } from './interaction-logins.js';
+import { createOidcProvider } from './oidc-provider.factory.js';
+import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
+import { OIDC_PROVIDER } from './tokens.js';
+
+/**
+ * The OpenID Provider. The provider itself is a Koa app that the platform mounts under the issuer's path
+ * (see apps/platform); this module builds it and serves the login interaction pages.
+ */
+@Module({})
+export class OidcModule {
+  static forRoot(options: OidcOptions): DynamicModule {
+    return {
+      module: OidcModule,
+      controllers: [InteractionController],
+      providers: [
+        { provide: OIDC_OPTIONS, useValue: options },
+        {
+          provide: OIDC_PROVIDER,
+          useFactory: (
+            readModels: ReadModelDatabase,
+            vault: PiiVault,
+            clock: Clock,
+            store: EventStore,
+            directory: EServiceDirectory,
+            citizens: CitizenClaims,
+          ) => createOidcProvider({ options, readModels, vault, clock, store, directory, citizens }),
+          inject: [READ_MODELS, PiiVault, CLOCK, EVENT_STORE, ESERVICE_DIRECTORY, CITIZEN_CLAIMS],
+        },
+        {
+          provide: InteractionLogins,
+          useFactory: (readModels: ReadModelDatabase) => new InteractionLogins(readModels),
+          inject: [READ_MODELS],
+        },
+      ],
+      exports: [OIDC_PROVIDER],
+    };
+  }
+}
