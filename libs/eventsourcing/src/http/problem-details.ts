@@ -54,6 +54,8 @@ export function toProblem(error: unknown): ProblemDetails {
   const parserFailure =
     bodyParserFailure(error) ?? bodyParserFailure((error as { cause?: unknown } | null)?.cause);
   if (parserFailure) return parserFailure;
+  const oauthFailure = oauthError(error);
+  if (oauthFailure) return oauthFailure;
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
@@ -78,6 +80,23 @@ function bodyParserFailure(error: unknown): ProblemDetails | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * oidc-provider's errors (e.g. an interaction opened without its session cookie) carry an OAuth error code, a
+ * status and `expose: true` when they are the client's to see.
+ */
+function oauthError(error: unknown): ProblemDetails | undefined {
+  const e = error as {
+    expose?: unknown;
+    statusCode?: unknown;
+    error?: unknown;
+    error_description?: unknown;
+  } | null;
+  if (!e || e.expose !== true || typeof e.statusCode !== 'number' || e.statusCode >= 500) return undefined;
+  if (typeof e.error !== 'string' || !/^[a-z_]{1,64}$/.test(e.error)) return undefined;
+  const detail = typeof e.error_description === 'string' ? e.error_description : e.error;
+  return problem(e.error.toUpperCase(), e.statusCode, detail);
 }
 
 function titleOf(code: string): string {

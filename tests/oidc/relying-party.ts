@@ -1,0 +1,141 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import type { webcrypto } from 'node:crypto';
+import * as oidc from 'openid-client';
+import { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
+import type { ClaimName } from '#libs/identity';
+import { TestBrowser } from '../support/browser.js';
+import { hkidFor, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
+
+export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+
+let citizens = 0;
+
+/** An e-service registered through the admin API, integrating with openid-client as a real one would. */
+export class RelyingParty {
+  private constructor(
+    readonly clientId: string,
+    readonly config: oidc.Configuration,
+    private readonly baseUrl: string,
+  ) {}
+
+  static async register(
+    baseUrl: string,
+    clientId: string,
+    allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
+  ): Promise<RelyingParty> {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
+    jwk.kid = await calculateJwkThumbprint(jwk);
+    const response = await fetch(`${baseUrl}/admin/eservices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        clientId,
+        name: `E-service ${clientId}`,
+        department: 'IRD',
+        redirectUris: [REDIRECT_URI],
+        postLogoutRedirectUris: ['http://127.0.0.1:9/'],
+        authMethod: 'private_key_jwt',
+        jwks: { keys: [jwk] },
+        allowedScopes,
+      }),
+    });
+    if (response.status !== 201)
+      throw new Error(`registration failed: ${response.status} ${await response.text()}`);
+    const config = await oidc.discovery(
+      new URL(`${baseUrl}/oidc`),
+      clientId,
+      { token_endpoint_auth_method: 'private_key_jwt' },
+      oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    return new RelyingParty(clientId, config, baseUrl);
+  }
+
+  /** PAR with PKCE, then the browser reaches the login page: what the citizen sees, and how to go on. */
+  async startLogin(parameters: Record<string, string> = {}): Promise<LoginInProgress> {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = await oidc.buildAuthorizationUrlWithPAR(this.config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid profile email',
+      state,
+      nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...parameters,
+    });
+    const browser = new TestBrowser();
+    const page = await browser.navigate(url.href, { stopAt: REDIRECT_URI });
+    const shortCode = /data-testid="short-code">([^<]+)</.exec(page.text)?.[1];
+    const uid = /\/interaction\/([^/?#]+)$/.exec(page.url)?.[1];
+    return new LoginInProgress(
+      this,
+      browser,
+      this.baseUrl,
+      { verifier, state, nonce },
+      page.url,
+      shortCode,
+      uid,
+    );
+  }
+}
+
+export class LoginInProgress {
+  constructor(
+    readonly rp: RelyingParty,
+    readonly browser: TestBrowser,
+    private readonly baseUrl: string,
+    readonly checks: { verifier: string; state: string; nonce: string },
+    /** Where the browser ended: the login page, or the redirect URI with an error. */
+    readonly landedAt: string,
+    readonly shortCode: string | undefined,
+    readonly uid: string | undefined,
+  ) {}
+
+  /** The browser goes on once the app has decided: back to the e-service's redirect URI. */
+  async continue(): Promise<URL> {
+    const visit = await this.browser.navigate(`${this.baseUrl}/interaction/${this.uid}/continue`, {
+      stopAt: REDIRECT_URI,
+    });
+    return new URL(visit.url);
+  }
+
+  redeem(
+    callback: URL,
+    overrides: Partial<{ verifier: string }> = {},
+  ): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
+    return oidc.authorizationCodeGrant(this.rp.config, callback, {
+      pkceCodeVerifier: overrides.verifier ?? this.checks.verifier,
+      expectedState: this.checks.state,
+      expectedNonce: this.checks.nonce,
+      idTokenExpected: true,
+    });
+  }
+}
+
+export async function registeredCitizen(baseUrl: string): Promise<CitizenApp> {
+  const app = await CitizenApp.install({ baseUrl });
+  await app.register({
+    nameEn: 'CHAN, Tai Man',
+    nameZh: '陳大文',
+    hkid: hkidFor(++citizens, 'Q'),
+    dateOfBirth: '1990-02-14',
+  });
+  return app;
+}
+
+/** The whole login: the e-service starts it, the citizen approves `claims` in the app, the e-service redeems the code. */
+export async function logIn(
+  rp: RelyingParty,
+  citizen: CitizenApp,
+  claims?: readonly ClaimName[],
+  parameters: Record<string, string> = {},
+) {
+  const login = await rp.startLogin(parameters);
+  const pending = await citizen.fetchLoginRequest(login.shortCode!);
+  await citizen.approve(pending, claims ?? pending.claims);
+  const callback = await login.continue();
+  return { login, callback, tokens: await login.redeem(callback) };
+}
