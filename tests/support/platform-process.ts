@@ -24,6 +24,7 @@ export async function startPlatformProcess(env: Record<string, string>): Promise
       HOST: '127.0.0.1',
       NO_COLOR: '1',
       LOG_LEVEL: 'info',
+      DEMO: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,6 +22,7 @@ export function testConfig(
     piiMasterKeyGenerated: false,
     adminToken: TEST_ADMIN_TOKEN,
     adminTokenFile: undefined,
+    demo: undefined,
   };
 }
 
@@ -37,10 +38,11 @@ export async function startTestPlatform(
 /** The real platform listening on a free loopback port, its public URL (and so the OIDC issuer) matching it. */
 export async function startListeningTestPlatform(
   storage?: StorageConfig,
+  overrides: Partial<PlatformConfig> = {},
 ): Promise<{ app: NestExpressApplication; baseUrl: string }> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const app = await createPlatformApp({ ...testConfig(storage), port, publicUrl: baseUrl });
+  const app = await createPlatformApp({ ...testConfig(storage), port, publicUrl: baseUrl, ...overrides });
   await app.listen(port, '127.0.0.1');
   return { app, baseUrl };
 }

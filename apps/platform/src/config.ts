@@ -13,6 +13,8 @@ export interface PlatformConfig {
   readonly piiMasterKey: Buffer;
   /** Set when the master key was generated into DATA_DIR rather than configured: fine for a demo, not for production. */
   readonly piiMasterKeyGenerated: boolean;
+  /** Demo mode: the citizen-app simulator page and the demo e-service run beside the platform. */
+  readonly demo: { readonly eServicePort: number } | undefined;
   /** Bearer token of the administrator endpoints. */
   readonly adminToken: string;
   /** Set when the admin token was generated into DATA_DIR: the platform prints where to find it. */
@@ -32,6 +34,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const dataDir = storage.eventStore === 'sqlite' ? storage.dataDir : undefined;
   const { key, generated } = piiMasterKeyFrom(env, dataDir);
   const admin = adminTokenFrom(env, dataDir);
+  const demo = demoFrom(env, storage, port);
   return {
     port,
     host,
@@ -39,15 +42,16 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     storage,
     piiMasterKey: key,
     piiMasterKeyGenerated: generated,
+    demo,
     adminToken: admin.token,
     adminTokenFile: admin.file,
   };
 }
 
-function parsePort(value: string): number {
+function parsePort(value: string, name = 'PORT'): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('PORT must be a TCP port number');
+    throw new ConfigError(`${name} must be a TCP port number`);
   return port;
 }
 
@@ -84,6 +88,18 @@ function publicUrlFrom(value: string): string {
     throw new ConfigError('PUBLIC_URL must be an http(s) URL without query or fragment');
   }
   return url.toString().replace(/\/$/, '');
+}
+
+/** On by default with the embedded store (what `npm start` runs), off with a server database. */
+function demoFrom(env: Env, storage: StorageConfig, port: number): PlatformConfig['demo'] {
+  const flag = env['DEMO'] ?? (storage.eventStore === 'sqlite' ? '1' : '0');
+  if (flag !== '1' && flag !== '0') throw new ConfigError('DEMO must be 1 or 0');
+  if (flag === '0') return undefined;
+  const eServicePort = parsePort(
+    env['DEMO_ESERVICE_PORT'] ?? String(port === 0 ? 0 : port + 1),
+    'DEMO_ESERVICE_PORT',
+  );
+  return { eServicePort };
 }
 
 function schemaFrom(env: Env): { schema?: string } {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { describeStorage } from '#libs/eventsourcing';
+import { startDemoEService } from '../../demo-eservice/src/demo-eservice.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createPlatformApp } from './platform-app.js';
 
@@ -20,8 +21,26 @@ async function main(): Promise<void> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   logger.log(`listening on ${url} (event store: ${describeStorage(config.storage)})`);
+  const demo = config.demo
+    ? await startDemoEService({
+        platformUrl: config.publicUrl,
+        port: config.demo.eServicePort,
+        host: config.host,
+        adminToken: config.adminToken,
+        ...(config.storage.eventStore === 'sqlite' &&
+          config.storage.dataDir && { dataDir: config.storage.dataDir }),
+      })
+    : undefined;
+  if (demo) {
+    logger.log(
+      `demo: open ${demo.url} and click "Login with iAM Smart"; approve in ${config.publicUrl}/demo/app`,
+    );
+  }
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void shutDown(app, signal, logger));
+    process.once(
+      signal,
+      () => void shutDown({ close: async () => (await demo?.close(), await app.close()) }, signal, logger),
+    );
   }
   if (config.adminTokenFile) {
     logger.log(`administrator token (ADMIN_TOKEN not set): in ${config.adminTokenFile}`);

@@ -5,6 +5,7 @@ import type { PlatformConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
 import { IdentityModule } from '#libs/identity';
 import { EServicesModule, OidcModule } from '#libs/oidc';
+import { CitizenAppSimulatorController, DEMO_BASE_URL } from './demo/citizen-app-simulator.controller.js';
 import { deriveKey } from './derive-key.js';
 
 export interface PlatformOverrides {
@@ -30,9 +31,11 @@ export class PlatformModule {
           issuer: `${config.publicUrl}/oidc`,
           cookieKey: deriveKey(config.piiMasterKey, 'oidc-cookies'),
           pairwiseKey: deriveKey(config.piiMasterKey, 'oidc-pairwise-subjects'),
+          ...(config.demo && { demoAppUrl: `${config.publicUrl}/demo/app` }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, ...(config.demo ? [CitizenAppSimulatorController] : [])],
+      providers: [{ provide: DEMO_BASE_URL, useValue: config.publicUrl }],
     };
   }
 }

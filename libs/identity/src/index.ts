@@ -3,3 +3,4 @@ export * from './identity.options.js';
 export * from './domain/hkid.js';
 export * from './domain/citizen.events.js';
 export * from './login/login-gateway.js';
+export * from './simulator/citizen-app.js';

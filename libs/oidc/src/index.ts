@@ -3,3 +3,4 @@ export * from './provider/oidc.module.js';
 export * from './provider/oidc-options.js';
 export * from './provider/tokens.js';
 export * from './provider/claims-policy.js';
+export { escapeHtml } from './provider/login-page.js';

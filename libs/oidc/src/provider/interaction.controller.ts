@@ -10,6 +10,7 @@ import { ACR, grantFor, minimumAcr, requestedClaims, type AuthorizationRequest }
 import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
 import { loginPage } from './login-page.js';
 import { recordFailure } from './oidc-provider.factory.js';
+import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
 import { OIDC_PROVIDER } from './tokens.js';
 
 /**
@@ -24,6 +25,7 @@ export class InteractionController {
     @Inject(ESERVICE_DIRECTORY) private readonly directory: EServiceDirectory,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logins: InteractionLogins,
+    @Inject(OIDC_OPTIONS) private readonly options: OidcOptions,
   ) {}
 
   @Get(':uid')
@@ -39,6 +41,7 @@ export class InteractionController {
         qrDataUrl: await QRCode.toDataURL(login.qrPayload, { margin: 1, width: 240 }),
         claims: requestedClaims(request),
         expiresAt: login.expiresAt,
+        ...(this.options.demoAppUrl && { demoAppUrl: this.options.demoAppUrl }),
       }),
     );
   }

@@ -7,6 +7,7 @@ export function loginPage(input: {
   readonly qrPayload: string;
   readonly claims: readonly string[];
   readonly expiresAt: string;
+  readonly demoAppUrl?: string;
 }): string {
   const e = escapeHtml;
   const claims = input.claims.length
@@ -28,6 +29,7 @@ export function loginPage(input: {
   <img class="qr" alt="QR code of the login request" src="${e(input.qrDataUrl)}">
   <p class="code" data-testid="short-code">${e(input.shortCode)}</p>
   <p><a href="${e(input.qrPayload)}">On this phone? Open the app</a></p>
+  ${input.demoAppUrl ? `<p>No app? <a href="${e(input.demoAppUrl)}" target="_blank" id="simulator">Open the app simulator</a> and enter the code.</p>` : ''}
   <p class="status" role="status" id="status">Waiting for your approval in the app…</p>
   <form method="post" action="/interaction/${e(input.uid)}/abort"><button>Cancel</button></form>
   <script>

@@ -7,4 +7,6 @@ export interface OidcOptions {
   readonly cookieKey: Buffer;
   /** Keys the pairwise subject identifiers: without it `sub` values cannot be linked across e-services. */
   readonly pairwiseKey: Buffer;
+  /** Demo mode: the login page links to the citizen-app simulator for visitors without the app. */
+  readonly demoAppUrl?: string;
 }
