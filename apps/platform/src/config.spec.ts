@@ -59,8 +59,30 @@ describe('loadConfig', () => {
     ],
     [{ PII_MASTER_KEY: Buffer.alloc(16).toString('base64') }, 'PII_MASTER_KEY must be 32 bytes'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN must be at least 32 characters'],
+    [{ PUBLIC_URL: 'localhost:3000' }, 'PUBLIC_URL must be'],
+    [{ PUBLIC_URL: 'https://id.example?x=1' }, 'PUBLIC_URL must be an http(s) URL without query or fragment'],
+    [{ DEMO: 'yes' }, 'DEMO must be 1 or 0'],
+    [{ DEMO_ESERVICE_PORT: '-1' }, 'DEMO_ESERVICE_PORT must be a TCP port number'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it('runs the demo beside the embedded store only, on the next port, and serves the issuer at PUBLIC_URL', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), PORT: '4000' })).toMatchObject({
+      demo: { eServicePort: 4001 },
+      publicUrl: 'http://localhost:4000',
+    });
+    expect(loadConfig({ DATA_DIR: dataDir(), DEMO: '0' }).demo).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://id.city.example/' }).publicUrl).toBe(
+      'https://id.city.example',
+    );
+    const server = loadConfig({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgres://x',
+      PII_MASTER_KEY: randomBytes(32).toString('base64'),
+      ADMIN_TOKEN: 'a'.repeat(40),
+    });
+    expect(server.demo).toBeUndefined();
   });
 
   it('never generates a key for a server database', () => {
