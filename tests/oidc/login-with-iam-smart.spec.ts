@@ -151,6 +151,17 @@ describe('Login with iAM Smart through openid-client', () => {
       });
     });
 
+    it('introspecting or revoking another e-service’s token', async () => {
+      const { tokens } = await logIn(taxReturn, citizen, []);
+      expect(await oidc.tokenIntrospection(libraryCard.config, tokens.access_token)).toEqual({
+        active: false,
+      });
+      await oidc.tokenRevocation(libraryCard.config, tokens.access_token).catch(() => undefined);
+      expect(await oidc.tokenIntrospection(taxReturn.config, tokens.access_token)).toMatchObject({
+        active: true,
+      });
+    });
+
     it('a login the citizen denied, recorded as LoginFailed', async () => {
       const login = await libraryCard.startLogin();
       await citizen.deny(await citizen.fetchLoginRequest(login.shortCode!));

@@ -42,11 +42,26 @@ export class RelyingParty {
     });
     if (response.status !== 201)
       throw new Error(`registration failed: ${response.status} ${await response.text()}`);
+    return RelyingParty.connect(
+      baseUrl,
+      clientId,
+      'private_key_jwt',
+      oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
+    );
+  }
+
+  /** Discovery and client authentication for an e-service already registered. */
+  static async connect(
+    baseUrl: string,
+    clientId: string,
+    method: 'private_key_jwt' | 'client_secret_basic',
+    auth: oidc.ClientAuth,
+  ): Promise<RelyingParty> {
     const config = await oidc.discovery(
       new URL(`${baseUrl}/oidc`),
       clientId,
-      { token_endpoint_auth_method: 'private_key_jwt' },
-      oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
+      { token_endpoint_auth_method: method },
+      auth,
       { execute: [oidc.allowInsecureRequests] },
     );
     return new RelyingParty(clientId, config, baseUrl);

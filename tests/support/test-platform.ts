@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { StorageConfig } from '#libs/eventsourcing';
 import type { PlatformConfig } from '../../apps/platform/src/config.js';
 import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
+import type { PlatformOverrides } from '../../apps/platform/src/platform.module.js';
 
 process.env['LOG_LEVEL'] ??= 'silent';
 
@@ -39,10 +40,14 @@ export async function startTestPlatform(
 export async function startListeningTestPlatform(
   storage?: StorageConfig,
   overrides: Partial<PlatformConfig> = {},
+  platform: PlatformOverrides = {},
 ): Promise<{ app: NestExpressApplication; baseUrl: string }> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const app = await createPlatformApp({ ...testConfig(storage), port, publicUrl: baseUrl, ...overrides });
+  const app = await createPlatformApp(
+    { ...testConfig(storage), port, publicUrl: baseUrl, ...overrides },
+    platform,
+  );
   await app.listen(port, '127.0.0.1');
   return { app, baseUrl };
 }

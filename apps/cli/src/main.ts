@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { DomainError } from '#libs/errors';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
+import { SigningKeys } from '#libs/oidc';
 import { ConfigError, loadConfig } from '../../platform/src/config.js';
 import { PlatformModule } from '../../platform/src/platform.module.js';
 import {
@@ -18,6 +19,8 @@ const USAGE = `usage: npm run cli -- <command>
 commands:
   projections              list the projections with their state and position
   rebuild <name>|all       empty a read model and replay the whole log into it, with progress
+  signing-keys rotate      add a new pair of OpenID Provider signing keys (ES256, RS256); the newest signs
+                           after the next start, the older ones stay published so issued tokens still verify
 ${ESERVICES_USAGE}
 
 Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). Stop the platform before a
@@ -25,7 +28,7 @@ rebuild: a running instance would keep writing the read model from its own posit
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
-  if (command !== 'projections' && command !== 'rebuild' && command !== 'eservices') {
+  if (!['projections', 'rebuild', 'eservices', 'signing-keys'].includes(command ?? '')) {
     console.error(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
@@ -38,6 +41,15 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (eservices) {
       await runEServicesCommand(app, eservices, (line) => console.log(line));
+      return 0;
+    }
+    if (command === 'signing-keys') {
+      if (argument !== 'rotate') {
+        console.error('signing-keys takes one sub-command: rotate');
+        return 2;
+      }
+      const kids = await app.get(SigningKeys).rotate();
+      console.log(`new signing keys: ${kids.join(', ')}; restart the platform to sign with them`);
       return 0;
     }
     const runner = app.get(ProjectionRunner);

@@ -4,3 +4,4 @@ export * from './provider/oidc-options.js';
 export * from './provider/tokens.js';
 export * from './provider/claims-policy.js';
 export { escapeHtml } from './provider/login-page.js';
+export { SigningKeys } from './provider/signing-keys.js';

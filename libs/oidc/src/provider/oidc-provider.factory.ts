@@ -11,7 +11,7 @@ import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
-import { setupSigningKeys, SigningKeys } from './signing-keys.js';
+import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
 
 export interface OidcProviderDependencies {
   readonly options: OidcOptions;
@@ -21,6 +21,7 @@ export interface OidcProviderDependencies {
   readonly store: EventStore;
   readonly directory: EServiceDirectory;
   readonly citizens: CitizenClaims;
+  readonly signingKeys: SigningKeys;
 }
 
 const logger = new Logger('OpenIdProvider');
@@ -32,11 +33,10 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     await setupSigningKeys(db);
     await setupInteractionLogins(db);
   });
-  const signingKeys = new SigningKeys(deps.readModels, deps.vault, () => deps.clock.now());
 
   const configuration: Configuration = {
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
-    jwks: (await signingKeys.load()) as Configuration['jwks'],
+    jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
     cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
     findAccount: async (_ctx, sub) => {
       const account = await deps.citizens.account(sub);
@@ -79,8 +79,15 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // An e-service may introspect and revoke only its own tokens: no e-service learns of another's logins.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       pushedAuthorizationRequests: { enabled: true },
       requestObjects: { enabled: true },
       rpInitiatedLogout: { enabled: true },

@@ -14,6 +14,7 @@ import { InteractionController } from './interaction.controller.js';
 import { InteractionLogins } from './interaction-logins.js';
 import { createOidcProvider } from './oidc-provider.factory.js';
 import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
+import { SigningKeys } from './signing-keys.js';
 import { OIDC_PROVIDER } from './tokens.js';
 
 /**
@@ -37,8 +38,33 @@ export class OidcModule {
             store: EventStore,
             directory: EServiceDirectory,
             citizens: CitizenClaims,
-          ) => createOidcProvider({ options, readModels, vault, clock, store, directory, citizens }),
-          inject: [READ_MODELS, PiiVault, CLOCK, EVENT_STORE, ESERVICE_DIRECTORY, CITIZEN_CLAIMS],
+            signingKeys: SigningKeys,
+          ) =>
+            createOidcProvider({
+              options,
+              readModels,
+              vault,
+              clock,
+              store,
+              directory,
+              citizens,
+              signingKeys,
+            }),
+          inject: [
+            READ_MODELS,
+            PiiVault,
+            CLOCK,
+            EVENT_STORE,
+            ESERVICE_DIRECTORY,
+            CITIZEN_CLAIMS,
+            SigningKeys,
+          ],
+        },
+        {
+          provide: SigningKeys,
+          useFactory: (readModels: ReadModelDatabase, vault: PiiVault, clock: Clock) =>
+            new SigningKeys(readModels, vault, () => clock.now()),
+          inject: [READ_MODELS, PiiVault, CLOCK],
         },
         {
           provide: InteractionLogins,
@@ -46,7 +72,7 @@ export class OidcModule {
           inject: [READ_MODELS],
         },
       ],
-      exports: [OIDC_PROVIDER],
+      exports: [OIDC_PROVIDER, SigningKeys],
     };
   }
 }
