@@ -12,9 +12,9 @@ import { ProjectionRunner } from './projection-runner.js';
 const url = await postgresTestUrl();
 
 /** Totals per account, plus a switch that makes it fail, to prove a failed batch leaves nothing behind. */
-function depositTotals(version = 1): Projection & { failOn?: number } {
+function depositTotals(version = 1, name = 'deposit-totals'): Projection & { failOn?: number } {
   const projection: Projection & { failOn?: number } = {
-    name: 'deposit-totals',
+    name,
     version,
     eventTypes: ['Deposited'],
     setup: async (db) => {
@@ -89,6 +89,15 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
       expect(runner.status()).toEqual([
         expect.objectContaining({ name: 'deposit-totals', position: live.position, eventsProcessed: 4 }),
       ]);
+    });
+
+    it('waits only for the projections named, so a failing unrelated one holds nobody up', async () => {
+      const failing = depositTotals(1, 'always-failing');
+      failing.failOn = 1;
+      await runner.start([depositTotals(), failing]);
+      const head = await store.append('account-a', [deposit(1)]);
+      await runner.waitFor(head.position, 5_000, ['deposit-totals']);
+      await expect(runner.waitFor(head.position, 200)).rejects.toThrow(/always-failing/);
     });
 
     it('resumes from its checkpoint after a restart without applying anything twice', async () => {

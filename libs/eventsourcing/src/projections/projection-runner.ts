@@ -81,9 +81,14 @@ export class ProjectionRunner {
     return [...this.running.values()].map((loop) => loop.status());
   }
 
-  /** Resolves once every projection has taken in the log up to `position`: read-your-writes for callers. */
-  async waitFor(position: bigint, timeoutMs = 10_000): Promise<void> {
-    await Promise.all([...this.running.values()].map((loop) => loop.waitFor(position, timeoutMs)));
+  /**
+   * Resolves once the named projections (all, by default) have taken in the log up to `position`:
+   * read-your-writes for callers, who name the read model they answer from so an unrelated failing one
+   * cannot hold them up.
+   */
+  async waitFor(position: bigint, timeoutMs = 10_000, names?: readonly string[]): Promise<void> {
+    const loops = [...this.running.values()].filter((loop) => !names || names.includes(loop.status().name));
+    await Promise.all(loops.map((loop) => loop.waitFor(position, timeoutMs)));
   }
 
   /**

@@ -12,6 +12,7 @@ import {
 import { decideEService, type EServiceCommand } from '../domain/eservice.decide.js';
 import { eserviceStream, type EServiceEvent } from '../domain/eservice.events.js';
 import { eservice } from '../domain/eservice.state.js';
+import { eserviceClients } from '../projections/eservice-clients.projection.js';
 
 /**
  * Every e-service write goes through here, and is acknowledged only once the read model holds it. Whatever
@@ -50,7 +51,7 @@ export class EServiceWrites {
     const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
     if (!last) return;
     try {
-      await this.projections.waitFor(last.position);
+      await this.projections.waitFor(last.position, 10_000, [eserviceClients.name]);
     } catch {
       throw new DomainError(
         'ESERVICE_CHANGE_NOT_YET_VISIBLE',
