@@ -3,6 +3,7 @@ import { cpus, freemem, totalmem, type as osType, release } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { runPostgres, runSqlite, type Figure } from './event-store.bench.js';
+import { run as runLogin } from './login.bench.js';
 import { run as runPiiVault } from './pii-vault.bench.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -48,6 +49,8 @@ if (await postgresReachable()) {
 }
 console.log('pii vault...');
 for (const [name, value] of Object.entries(await runPiiVault())) figures.push({ name, value, unit: 'ops/s' });
+console.log('login with iAM Smart over HTTP (a few minutes)...');
+figures.push(...(await runLogin()));
 
 const report = [
   '# Benchmark results',
@@ -55,6 +58,13 @@ const report = [
   `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine()}.`,
   '',
   table(figures),
+  '',
+  'Login figures: complete logins (PAR, authorize to the login page, the app fetching and approving the request, ' +
+    'the browser continuing to the callback, the code redeemed with private_key_jwt, userinfo) over HTTP on ' +
+    'loopback, against the platform on the embedded store (SQLite files in a temporary directory). The load ' +
+    'generator (the e-service with openid-client, the browsers, the app simulator) runs in the same Node.js ' +
+    'process as the platform, on the same cores: on its event loop ("in-process") or on a worker thread. ' +
+    "One login in flight shows each step's own time, without queueing.",
   '',
 ].join('\n');
 console.log(`\n${table(figures)}`);

@@ -69,6 +69,11 @@ export class RelyingParty {
 
   /** PAR with PKCE, then the browser reaches the login page: what the citizen sees, and how to go on. */
   async startLogin(parameters: Record<string, string> = {}): Promise<LoginInProgress> {
+    return this.openLoginPage(await this.pushAuthorizationRequest(parameters));
+  }
+
+  /** The e-service's back channel: PAR with PKCE, answered by the authorization URL for the browser. */
+  async pushAuthorizationRequest(parameters: Record<string, string> = {}): Promise<PushedAuthorization> {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -81,20 +86,22 @@ export class RelyingParty {
       code_challenge_method: 'S256',
       ...parameters,
     });
+    return { url, checks: { verifier, state, nonce } };
+  }
+
+  /** The browser follows the authorization URL to the login page (or back to the e-service with an error). */
+  async openLoginPage({ url, checks }: PushedAuthorization): Promise<LoginInProgress> {
     const browser = new TestBrowser();
     const page = await browser.navigate(url.href, { stopAt: REDIRECT_URI });
     const shortCode = /data-testid="short-code">([^<]+)</.exec(page.text)?.[1];
     const uid = /\/interaction\/([^/?#]+)$/.exec(page.url)?.[1];
-    return new LoginInProgress(
-      this,
-      browser,
-      this.baseUrl,
-      { verifier, state, nonce },
-      page.url,
-      shortCode,
-      uid,
-    );
+    return new LoginInProgress(this, browser, this.baseUrl, checks, page.url, shortCode, uid);
   }
+}
+
+export interface PushedAuthorization {
+  readonly url: URL;
+  readonly checks: { verifier: string; state: string; nonce: string };
 }
 
 export class LoginInProgress {
