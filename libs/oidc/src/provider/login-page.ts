@@ -3,7 +3,8 @@ export function loginPage(input: {
   readonly uid: string;
   readonly eServiceName: string;
   readonly shortCode: string;
-  readonly qrDataUrl: string;
+  /** An SVG document, drawn by us: safe to inline. */
+  readonly qrSvg: string;
   readonly qrPayload: string;
   readonly claims: readonly string[];
   readonly expiresAt: string;
@@ -19,14 +20,14 @@ export function loginPage(input: {
 <style>
   body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 2rem auto; padding: 0 1rem; color: #1b2a3a; }
   .code { font: 700 2rem ui-monospace, monospace; letter-spacing: .3rem; }
-  .qr { width: 240px; height: 240px; image-rendering: pixelated; }
+  .qr svg { width: 240px; height: 240px; }
   .status { padding: .75rem; background: #eef4fb; border-radius: .5rem; }
 </style></head>
 <body>
   <h1>Log in to ${e(input.eServiceName)}</h1>
   ${claims}
   <p>Scan this code with the iAM Smart app, or enter the code below in the app.</p>
-  <img class="qr" alt="QR code of the login request" src="${e(input.qrDataUrl)}">
+  <div class="qr" role="img" aria-label="QR code of the login request">${input.qrSvg}</div>
   <p class="code" data-testid="short-code">${e(input.shortCode)}</p>
   <p><a href="${e(input.qrPayload)}">On this phone? Open the app</a></p>
   ${input.demoAppUrl ? `<p>No app? <a href="${e(input.demoAppUrl)}" target="_blank" id="simulator">Open the app simulator</a> and enter the code.</p>` : ''}
