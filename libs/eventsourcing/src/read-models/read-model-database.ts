@@ -35,7 +35,34 @@ export function openSqliteReadModels(path: string): ReadModelDatabase {
   database.pragma('busy_timeout = 5000');
   // An erased PII key must not linger in free pages of the file.
   database.pragma('secure_delete = ON');
-  return wrap('sqlite', new Kysely({ dialect: new SqliteDialect({ database }) }));
+  return wrap(
+    'sqlite',
+    new Kysely({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+  );
+}
+
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; a login alone runs some ninety. Compiled queries have stable SQL text, so
+ * their prepared statements are kept (better-sqlite3 statements are reusable once a call has returned).
+ */
+function withStatementCache(database: Database.Database): Database.Database {
+  const statements = new Map<string, Database.Statement>();
+  return new Proxy(database, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
+      return (sql: string) => {
+        let statement = statements.get(sql);
+        if (!statement) {
+          if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+          statement = target.prepare(sql);
+          statements.set(sql, statement);
+        }
+        return statement;
+      };
+    },
+  });
 }
 
 export interface PostgresReadModelOptions {
