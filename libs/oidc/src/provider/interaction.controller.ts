@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import QRCode from 'qrcode';
 import type { EventStore } from '#libs/event-store';
+import { DomainError } from '#libs/errors';
 import { commandContextOf, EVENT_STORE } from '#libs/eventsourcing';
 import { LOGIN_GATEWAY, type LoginGateway, type LoginStatus } from '#libs/identity';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
@@ -88,8 +89,7 @@ export class InteractionController {
 
   @Post(':uid/abort')
   async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const details = await this.provider.interactionDetails(req, res);
-    if (details.uid !== uid) throw new Error('interaction mismatch');
+    const details = await this.interactionOf(uid, req, res);
     await recordFailure(this.store, String(details.params['client_id']), 'cancelled');
     await this.provider.interactionFinished(
       req,
@@ -99,14 +99,26 @@ export class InteractionController {
     );
   }
 
+  /** The browser's interaction, which must be the one in the URL (another tab may have started a newer one). */
+  private async interactionOf(uid: string, req: Request, res: Response) {
+    const details = await this.provider.interactionDetails(req, res);
+    if (details.uid !== uid) {
+      throw new DomainError(
+        'INTERACTION_MISMATCH',
+        'this page belongs to another sign-in than the one this browser is doing; start again from the e-service',
+        400,
+      );
+    }
+    return details;
+  }
+
   /** The interaction of this browser (its cookie must match `uid`) and its login request, started once. */
   private async loginFor(
     uid: string,
     req: Request,
     res: Response,
   ): Promise<{ request: AuthorizationRequest; clientId: string; login: InteractionLogin }> {
-    const details = await this.provider.interactionDetails(req, res);
-    if (details.uid !== uid) throw new Error('interaction mismatch');
+    const details = await this.interactionOf(uid, req, res);
     const clientId = String(details.params['client_id']);
     const request = authorizationRequestOf(details.params);
     const existing = await this.logins.find(uid);
