@@ -4,14 +4,26 @@ import * as oidc from 'openid-client';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/eventsourcing';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
+import { storageTargets } from '../support/storage-targets.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 import { logIn, REDIRECT_URI, registeredCitizen, RelyingParty } from './relying-party.js';
 
 const ACR_BASIC = 'urn:city-identity:acr:basic';
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 const ACR_PLUS = 'urn:city-identity:acr:plus';
 
-describe('Login with iAM Smart through openid-client', () => {
+describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-client on %s', (_name, target) => {
   let app: NestExpressApplication;
+  let dropStorage: () => Promise<void>;
   let baseUrl: string;
   let store: EventStore;
   let taxReturn: RelyingParty;
@@ -19,13 +31,18 @@ describe('Login with iAM Smart through openid-client', () => {
   let citizen: CitizenApp;
 
   beforeAll(async () => {
-    ({ app, baseUrl } = await startListeningTestPlatform());
+    const storage = await target.create();
+    dropStorage = storage.drop;
+    ({ app, baseUrl } = await startListeningTestPlatform(storage.config));
     store = app.get(EVENT_STORE);
     taxReturn = await RelyingParty.register(baseUrl, 'tax-return');
     libraryCard = await RelyingParty.register(baseUrl, 'library-card');
     citizen = await registeredCitizen(baseUrl);
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app.close();
+    await dropStorage();
+  });
 
   it('discovers a provider that requires PKCE S256 and offers PAR, pairwise subjects and both assurance levels', () => {
     const metadata = taxReturn.config.serverMetadata();
@@ -68,16 +85,18 @@ describe('Login with iAM Smart through openid-client', () => {
   });
 
   it('records TokenIssued with the claims released', async () => {
-    await logIn(libraryCard, citizen, ['email'], { scope: 'openid email' });
-    const events = await store.readStream('oidcActivity-library-card');
-    expect(events.at(-1)).toMatchObject({
-      type: 'TokenIssued',
-      data: {
-        clientId: 'library-card',
-        citizenId: citizen.citizenId,
-        acr: ACR_BASIC,
-        claimsReleased: ['email'],
-      },
+    const emailer = await registeredCitizen(baseUrl);
+    await logIn(libraryCard, emailer, ['email'], { scope: 'openid email' });
+    // oidc-provider reports the grant after answering the token request: the event follows shortly.
+    const issued = await eventually(async () =>
+      (await store.readStream('oidcActivity-library-card')).find(
+        (e) => e.type === 'TokenIssued' && e.data['citizenId'] === emailer.citizenId,
+      ),
+    );
+    expect(issued.data).toMatchObject({
+      clientId: 'library-card',
+      acr: ACR_BASIC,
+      claimsReleased: ['email'],
     });
   });
 
@@ -163,13 +182,16 @@ describe('Login with iAM Smart through openid-client', () => {
     });
 
     it('a login the citizen denied, recorded as LoginFailed', async () => {
+      const before = (await store.readStream('oidcActivity-library-card')).length;
       const login = await libraryCard.startLogin();
       await citizen.deny(await citizen.fetchLoginRequest(login.shortCode!));
       const callback = await login.continue();
       expect(callback.searchParams.get('error')).toBe('access_denied');
       await expect(login.redeem(callback)).rejects.toMatchObject({ error: 'access_denied' });
-      const events = await store.readStream('oidcActivity-library-card');
-      expect(events.at(-1)).toMatchObject({ type: 'LoginFailed', data: { reason: 'denied' } });
+      const events = (await store.readStream('oidcActivity-library-card')).slice(before);
+      expect(events).toContainEqual(
+        expect.objectContaining({ type: 'LoginFailed', data: expect.objectContaining({ reason: 'denied' }) }),
+      );
     });
 
     it('a login cancelled in the browser', async () => {

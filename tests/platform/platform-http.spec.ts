@@ -3,38 +3,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner } from '#libs/eventsourcing';
-import type { StorageConfig } from '#libs/eventsourcing';
-import {
-  createTestSchema,
-  postgresTestUrl,
-} from '../../libs/event-store/src/testing/postgres-test-database.js';
+import { storageTargets } from '../support/storage-targets.js';
 import { devicePublicJwk, hkidFor, startTestPlatform, testConfig } from '../support/test-platform.js';
 
-const postgresUrl = await postgresTestUrl();
-
-interface Target {
-  readonly storage: () => Promise<{ config: StorageConfig; drop(): Promise<void> }>;
-}
-
-const targets: [string, Target][] = [
-  [
-    'sqlite',
-    { storage: async () => ({ config: { eventStore: 'sqlite', dataDir: undefined }, drop: async () => {} }) },
-  ],
-];
-if (postgresUrl) {
-  targets.push([
-    'postgres',
-    {
-      storage: async () => {
-        const { schema, drop } = await createTestSchema(postgresUrl, 'platform');
-        return { config: { eventStore: 'postgres', databaseUrl: postgresUrl, schema }, drop };
-      },
-    },
-  ]);
-}
-
-describe.each(targets)('platform over HTTP on %s', (_name, target) => {
+describe.each(storageTargets('platform'))('platform over HTTP on %s', (_name, target) => {
   let app: NestExpressApplication;
   let dropStorage: () => Promise<void>;
   let store: EventStore;
@@ -53,7 +25,7 @@ describe.each(targets)('platform over HTTP on %s', (_name, target) => {
   const eventCount = async () => (await store.readAll({ maxCount: 100_000 })).length;
 
   beforeAll(async () => {
-    const storage = await target.storage();
+    const storage = await target.create();
     dropStorage = storage.drop;
     app = await startTestPlatform(testConfig(storage.config));
     store = app.get(EVENT_STORE);
