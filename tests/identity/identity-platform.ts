@@ -1,17 +1,14 @@
-import type { AddressInfo } from 'node:net';
 import { expect } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import type { EventStore, RecordedEvent } from '#libs/event-store';
 import { EVENT_STORE, ManualClock, ProjectionRunner } from '#libs/eventsourcing';
-import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
 import { CitizenApp, CitizenAppError, type Person } from '../../libs/identity/src/simulator/citizen-app.js';
-import { hkidFor, TEST_ADMIN_TOKEN, testConfig } from '../support/test-platform.js';
+import { hkidFor, startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
 /**
  * The real platform listening on a free port, so the citizen-app simulator reaches it over HTTP as it would a
- * deployed one, with a clock the test moves. startTestPlatform takes no clock, so this builds the app through
- * createPlatformApp(config, { clock }) itself.
+ * deployed one, with a clock the test moves.
  */
 export interface IdentityPlatform {
   readonly app: NestExpressApplication;
@@ -50,10 +47,7 @@ export const personFor = (n: number): Person => ({
 
 export async function startIdentityPlatform(): Promise<IdentityPlatform> {
   const clock = new ManualClock(new Date());
-  const app = await createPlatformApp(testConfig(), { clock });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const { app, baseUrl } = await startListeningTestPlatform(undefined, {}, { clock });
   const store = app.get<EventStore>(EVENT_STORE);
   const http = request(app.getHttpServer());
   const log = () => store.readAll({ maxCount: 1_000_000 });

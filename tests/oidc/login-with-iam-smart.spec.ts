@@ -4,21 +4,13 @@ import * as oidc from 'openid-client';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/eventsourcing';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
+import { eventually } from '../support/eventually.js';
 import { storageTargets } from '../support/storage-targets.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 import { logIn, REDIRECT_URI, registeredCitizen, RelyingParty } from './relying-party.js';
 
 const ACR_BASIC = 'urn:city-identity:acr:basic';
 
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 const ACR_PLUS = 'urn:city-identity:acr:plus';
 
 describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-client on %s', (_name, target) => {
@@ -88,10 +80,12 @@ describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-clien
     const emailer = await registeredCitizen(baseUrl);
     await logIn(libraryCard, emailer, ['email'], { scope: 'openid email' });
     // oidc-provider reports the grant after answering the token request: the event follows shortly.
-    const issued = await eventually(async () =>
-      (await store.readStream('oidcActivity-library-card')).find(
-        (e) => e.type === 'TokenIssued' && e.data['citizenId'] === emailer.citizenId,
-      ),
+    const issued = await eventually(
+      async () =>
+        (await store.readStream('oidcActivity-library-card')).find(
+          (e) => e.type === 'TokenIssued' && e.data['citizenId'] === emailer.citizenId,
+        ),
+      { timeoutMs: 5_000 },
     );
     expect(issued.data).toMatchObject({
       clientId: 'library-card',

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually.js';
 import { devicePublicJwk, hkidFor } from '../support/test-platform.js';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.js';
 
@@ -24,16 +25,6 @@ async function register(url: string, n: number): Promise<string | undefined> {
     return ((await response.json()) as { citizenId: string }).citizenId;
   } catch {
     return undefined; // the connection died with the process: not acknowledged
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

@@ -3,6 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { StorageConfig } from '#libs/eventsourcing';
+import { checkDigitOf } from '#libs/identity';
 import type { PlatformConfig } from '../../apps/platform/src/config.js';
 import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
 import type { PlatformOverrides } from '../../apps/platform/src/platform.module.js';
@@ -71,7 +72,5 @@ export async function devicePublicJwk(): Promise<Record<string, unknown>> {
 /** A valid HKID number for `n`, different for every n below a million. */
 export function hkidFor(n: number, letter = 'K'): string {
   const digits = String(n).padStart(6, '0');
-  const values = [36, letter.charCodeAt(0) - 55, ...[...digits].map(Number)];
-  const check = (11 - (values.reduce((sum, v, i) => sum + v * (9 - i), 0) % 11)) % 11;
-  return `${letter}${digits}(${check === 10 ? 'A' : check})`;
+  return `${letter}${digits}(${checkDigitOf(letter, digits)})`;
 }
