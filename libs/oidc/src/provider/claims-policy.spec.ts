@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ACR, grantFor, minimumAcr, requestedClaims } from './claims-policy.js';
+import { ACR, grantFor, minimumAcr, releasableClaims, requestedClaims } from './claims-policy.js';
 
 describe('requestedClaims', () => {
   it('expands scopes and adds claims asked by name', () => {
@@ -55,5 +55,15 @@ describe('grantFor', () => {
       claims: [],
       rejectedClaims: ['name', 'name_zh', 'birthdate'],
     });
+  });
+});
+
+describe('releasableClaims', () => {
+  it('covers the claims of the scopes and those named, less the rejected, and nothing but citizen claims', () => {
+    expect(releasableClaims('openid profile', ['email', 'acr', 'sub'], ['name_zh'])).toEqual(
+      expect.arrayContaining(['name', 'birthdate', 'email']),
+    );
+    expect(releasableClaims('openid profile', ['email', 'acr', 'sub'], ['name_zh'])).toHaveLength(3);
+    expect(releasableClaims('openid', [], [])).toEqual([]);
   });
 });

@@ -23,6 +23,19 @@ export interface AuthorizationRequest {
   readonly acr_values?: string;
 }
 
+/**
+ * The citizen's claims that scopes and named claims cover, less those rejected: what may leave the platform,
+ * whether oidc-provider asks for the values (userinfo, ID token) or we record what was released.
+ */
+export function releasableClaims(
+  scope: string,
+  named: readonly string[],
+  rejected: readonly string[],
+): ClaimName[] {
+  const wanted = new Set<string>([...scope.split(' ').flatMap((s) => SCOPE_CLAIMS[s] ?? []), ...named]);
+  return [...ALL_CLAIMS].filter((c): c is ClaimName => wanted.has(c) && !rejected.includes(c));
+}
+
 /** The claims the citizen is asked to share: those of the requested scopes, and of the `claims` parameter. */
 export function requestedClaims(request: AuthorizationRequest): ClaimName[] {
   const scopes = request.scope.split(' ');

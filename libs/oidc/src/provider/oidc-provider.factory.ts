@@ -3,9 +3,9 @@ import { Logger } from '@nestjs/common';
 import Provider, { interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { EventStore } from '#libs/event-store';
 import type { Clock, PiiVault, ReadModelDatabase } from '#libs/eventsourcing';
-import { CLAIM_NAMES, type CitizenClaims, type ClaimName } from '#libs/identity';
+import type { CitizenClaims } from '#libs/identity';
 import type { EServiceDirectory } from '../eservices/eservice-directory.js';
-import { ACR, SCOPE_CLAIMS } from './claims-policy.js';
+import { ACR, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
 import { escapeHtml } from './login-page.js';
 import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
@@ -44,14 +44,10 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       return {
         accountId: sub,
         // oidc-provider passes the claims the grant rejected; what is neither requested nor granted it drops itself.
-        claims: async (_use, scope, claims, rejected) => {
-          const wanted = new Set<string>([
-            ...scope.split(' ').flatMap((s) => SCOPE_CLAIMS[s] ?? []),
-            ...Object.keys(claims ?? {}),
-          ]);
-          const names = CLAIM_NAMES.filter((c: ClaimName) => wanted.has(c) && !rejected.includes(c));
-          return { sub, ...(await deps.citizens.claims(sub, names)) };
-        },
+        claims: async (_use, scope, claims, rejected) => ({
+          sub,
+          ...(await deps.citizens.claims(sub, releasableClaims(scope, Object.keys(claims ?? {}), rejected))),
+        }),
       };
     },
     claims: { acr: null, ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([s, c]) => [s, [...c]])) },
@@ -191,11 +187,11 @@ function releasedClaims(ctx: KoaContextWithOIDC): string[] {
   const grant = ctx.oidc.entities.Grant;
   const clientId = ctx.oidc.client?.clientId;
   if (!grant || !clientId) return [];
-  const scopes = (grant.getOIDCScope() ?? '').split(' ');
-  const rejected = new Set(grant.getRejectedOIDCClaims() ?? []);
-  return [
-    ...new Set([...scopes.flatMap((s) => SCOPE_CLAIMS[s] ?? []), ...(grant.getOIDCClaims() ?? [])]),
-  ].filter((c) => !rejected.has(c) && c !== 'sub');
+  return releasableClaims(
+    grant.getOIDCScope() ?? '',
+    grant.getOIDCClaims() ?? [],
+    grant.getRejectedOIDCClaims() ?? [],
+  );
 }
 
 function errorPage(error: string, description: string): string {
