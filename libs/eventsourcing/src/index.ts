@@ -17,3 +17,4 @@ export * from './nest/storage-config.js';
 export * from './nest/tokens.js';
 export * from './pii/index.js';
 export * from './http/admin.guard.js';
+export * from './signing/platform-signer.js';

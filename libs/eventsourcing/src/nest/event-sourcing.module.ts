@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../clock/clock.js';
 import { Upcasters } from '../metadata/upcasters.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { PiiVault } from '../pii/pii-vault.js';
+import { PlatformSigner } from '../signing/platform-signer.js';
 import type { ReadModelDatabase } from '../read-models/read-model-database.js';
 import { openEventStore, openReadModels } from './open-storage.js';
 import type { StorageConfig } from './storage-config.js';
@@ -86,6 +87,12 @@ export class EventSourcingModule {
           },
           inject: [READ_MODELS, CLOCK],
         },
+        {
+          provide: PlatformSigner,
+          useFactory: (readModels: ReadModelDatabase, vault: PiiVault, clock: Clock) =>
+            new PlatformSigner(readModels, vault, clock),
+          inject: [READ_MODELS, PiiVault, CLOCK],
+        },
         StorageLifecycle,
       ],
       exports: [
@@ -99,6 +106,7 @@ export class EventSourcingModule {
         AggregateStore,
         ProjectionRunner,
         PiiVault,
+        PlatformSigner,
       ],
     };
   }
