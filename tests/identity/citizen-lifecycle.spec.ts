@@ -134,6 +134,64 @@ describe('the e-ME profile', () => {
     );
   });
 
+  it('takes a signed request once: replayed within its five minutes it is refused, not applied again', async () => {
+    const sent: { path: string; body: Record<string, unknown>; response: unknown }[] = [];
+    let idempotencyKey: string | undefined = undefined;
+    const recording: typeof fetch = async (input, init) => {
+      const headers = { ...(init?.headers as Record<string, string>) };
+      if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+      const response = await fetch(input, { ...init, headers });
+      sent.push({
+        path: new URL(String(input)).pathname,
+        body: JSON.parse(String(init?.body ?? '{}')),
+        response: await response.clone().json(),
+      });
+      return response;
+    };
+    const phone = await platform.registeredApp({ fetch: recording });
+    const profileUpdates = async () =>
+      (await platform.log()).filter(
+        (e) => e.stream === `citizen-${phone.citizenId}` && e.type === 'ProfileUpdated',
+      ).length;
+
+    await phone.updateProfile({ email: 'before@example.hk' });
+    const first = sent[sent.length - 1]!;
+    platform.clock.advance(1_000);
+    await phone.updateProfile({ email: 'after@example.hk' });
+    // Sent again, the first change would undo the second: the platform refuses it and writes nothing.
+    await platform.expectRefusal(
+      () => platform.http.patch(first.path).send(first.body),
+      401,
+      'DEVICE_SIGNATURE_REPLAYED',
+    );
+    expect(await profileUpdates()).toBe(2);
+
+    // A retry under the first request's Idempotency-Key (its answer was lost) gets that answer, once applied.
+    idempotencyKey = randomUUID();
+    platform.clock.advance(1_000);
+    await phone.updateProfile({ email: 'keyed@example.hk' });
+    const keyed = sent[sent.length - 1]!;
+    const retry = await platform.http
+      .patch(keyed.path)
+      .set('idempotency-key', idempotencyKey)
+      .send(keyed.body)
+      .expect(200);
+    expect(retry.body).toEqual(keyed.response);
+    expect(await profileUpdates()).toBe(3);
+    // Without that key, or under another one, it is a replay.
+    await platform.expectRefusal(
+      () => platform.http.patch(keyed.path).send(keyed.body),
+      401,
+      'DEVICE_SIGNATURE_REPLAYED',
+    );
+    await platform.expectRefusal(
+      () => platform.http.patch(keyed.path).set('idempotency-key', randomUUID()).send(keyed.body),
+      401,
+      'DEVICE_SIGNATURE_REPLAYED',
+    );
+    expect(await profileUpdates()).toBe(3);
+  });
+
   it('refuses an app request for a citizen who does not exist', async () => {
     await platform.expectRefusal(
       () =>

@@ -5,6 +5,7 @@ import { ChangeCitizenFromAppHandler } from './commands/change-citizen-from-app.
 import { DecideLoginHandler } from './commands/decide-login.handler.js';
 import { RegisterCitizenHandler } from './commands/register-citizen.handler.js';
 import { StartLoginHandler } from './commands/start-login.handler.js';
+import { DeviceSignatureUses } from './device-signature/device-signature-uses.js';
 import { DeviceSignedRequests } from './device-signature/device-signed-requests.js';
 import { AdminCitizensController } from './http/admin-citizens.controller.js';
 import { AppLoginRequestsController } from './http/app-login-requests.controller.js';
@@ -35,6 +36,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         ChangeCitizenFromAppHandler,
         StartLoginHandler,
         DecideLoginHandler,
+        DeviceSignatureUses,
         DeviceSignedRequests,
         LoginRequests,
         { provide: LOGIN_GATEWAY, useExisting: LoginRequests },

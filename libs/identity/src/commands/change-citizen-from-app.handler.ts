@@ -20,7 +20,12 @@ export class ChangeCitizenFromAppHandler implements ICommandHandler<ChangeCitize
   ) {}
 
   async execute({ action, signer, context }: ChangeCitizenFromAppCommand): Promise<CitizenSummary> {
-    await this.signedRequests.verify({ citizenId: action.citizenId, ...signer }, action, this.clock.now());
+    await this.signedRequests.verifyOnce(
+      { citizenId: action.citizenId, ...signer },
+      action,
+      this.clock.now(),
+      context.idempotency?.key,
+    );
     const change = await this.changeFor(action, signer.deviceId);
     return this.commands.execute(new ChangeCitizenCommand(change, context));
   }

@@ -3,6 +3,7 @@ import { AggregateStore } from '#libs/eventsourcing';
 import type { JsonObject } from '#libs/event-store';
 import { citizenStream } from '../domain/citizen.events.js';
 import { citizen, type RegisteredCitizen } from '../domain/citizen.state.js';
+import { DeviceSignatureUses } from './device-signature-uses.js';
 import { deviceSignatureInvalid, verifyDeviceSignature } from './verify-device-signature.js';
 
 /** Who says they sign a request: the citizen and one of their devices, and the device's signature. */
@@ -13,21 +14,49 @@ export interface DeviceSigner {
 }
 
 /**
- * The citizen's credential in every app request: a signature by an enrolled device's key. Proves who asks, and
- * answers the citizen as they are now; whether that device and citizen may still act is for the decision to
- * judge, so that a refusal for a revoked device is only ever given to the holder of its key.
+ * The citizen's credential in every app request: a signature by an enrolled device's key, good for one request.
+ * Proves who asks, and answers the citizen as they are now; whether that device and citizen may still act is
+ * for the decision to judge, so that a refusal for a revoked device is only ever given to the holder of its key.
  */
 @Injectable()
 export class DeviceSignedRequests {
-  constructor(private readonly aggregates: AggregateStore) {}
+  constructor(
+    private readonly aggregates: AggregateStore,
+    private readonly uses: DeviceSignatureUses,
+  ) {}
 
+  /** For requests whose target can be acted on once only (a login request's challenge, say). */
   async verify(signer: DeviceSigner, payload: JsonObject, now: Date): Promise<RegisteredCitizen> {
+    return (await this.verified(signer, payload, now)).citizen;
+  }
+
+  /**
+   * For requests that could be applied again (a profile change): the signed request is taken once, or retried
+   * under the Idempotency-Key `idempotencyKey` it first came with.
+   */
+  async verifyOnce(
+    signer: DeviceSigner,
+    payload: JsonObject,
+    now: Date,
+    idempotencyKey: string | undefined,
+  ): Promise<RegisteredCitizen> {
+    const { citizen, acceptableUntil } = await this.verified(signer, payload, now);
+    await this.uses.claim(
+      `${signer.citizenId}/${signer.deviceId}`,
+      signer.signature,
+      acceptableUntil,
+      idempotencyKey,
+    );
+    return citizen;
+  }
+
+  private async verified(signer: DeviceSigner, payload: JsonObject, now: Date) {
     const { state } = await this.aggregates.load(citizenStream(signer.citizenId), citizen);
     const noSuchDevice = () => deviceSignatureInvalid('no such device is enrolled for this citizen');
     if (state.status === 'unregistered') throw noSuchDevice();
     const device = state.devices.find((d) => d.deviceId === signer.deviceId);
     if (!device) throw noSuchDevice();
-    await verifyDeviceSignature(signer.signature, device.publicKey, payload, now);
-    return state;
+    const { acceptableUntil } = await verifyDeviceSignature(signer.signature, device.publicKey, payload, now);
+    return { citizen: state, acceptableUntil };
   }
 }

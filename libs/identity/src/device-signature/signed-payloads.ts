@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CompactSign, type CryptoKey } from 'jose';
 import type { JsonObject } from '#libs/event-store';
 import type { ContactDetails } from '../domain/citizen.events.js';
@@ -31,9 +32,13 @@ export type CitizenAppAction =
   | { action: 'report-device-lost'; citizenId: string; deviceId: string }
   | { action: 'update-profile'; citizenId: string; profile: Partial<ContactDetails> };
 
-/** The app's side: `iat` in seconds, as in a JWT, from the app's clock. */
+/** The app's side: `iat` in seconds, as in a JWT, from the app's clock; a fresh `jti` makes each signing unique. */
 export function signDevicePayload(privateKey: CryptoKey, payload: JsonObject, now: Date): Promise<string> {
-  const signed = { ...payload, iat: Math.floor(now.getTime() / 1000) };
+  const signed = {
+    ...payload,
+    iat: Math.floor(now.getTime() / 1000),
+    jti: randomBytes(16).toString('base64url'),
+  };
   return new CompactSign(new TextEncoder().encode(JSON.stringify(signed)))
     .setProtectedHeader({ alg: 'ES256' })
     .sign(privateKey);

@@ -42,7 +42,26 @@ const rejects = (jws: string, expected: JsonObject = payload, at = now) =>
 describe('verifyDeviceSignature', () => {
   it('accepts the device key ES256 signature over exactly the expected payload', async () => {
     const jws = await signDevicePayload(device.privateKey, payload, now);
-    await expect(verifyDeviceSignature(jws, publicKey, payload, now)).resolves.toBeUndefined();
+    await expect(verifyDeviceSignature(jws, publicKey, payload, now)).resolves.toEqual({
+      acceptableUntil: expect.any(Date),
+    });
+  });
+
+  it('says until when the signature is acceptable: its iat plus the 5 minutes of allowed skew', async () => {
+    const jws = await signDevicePayload(device.privateKey, payload, now);
+    await expect(verifyDeviceSignature(jws, publicKey, payload, now)).resolves.toEqual({
+      acceptableUntil: new Date(now.getTime() + 300_000),
+    });
+  });
+
+  it('signs each time uniquely (jti), and refuses a jti that is not a short string', async () => {
+    const [first, second] = await Promise.all([
+      signDevicePayload(device.privateKey, payload, now),
+      signDevicePayload(device.privateKey, payload, now),
+    ]);
+    expect(first.split('.')[1]).not.toBe(second.split('.')[1]);
+    await rejects(await signWith(device.privateKey, {}, { ...payload, iat: iat(now), jti: 42 }));
+    await rejects(await signWith(device.privateKey, {}, { ...payload, iat: iat(now), jti: 'j'.repeat(65) }));
   });
 
   it('binds the claims as a sorted list, whatever order the citizen picked them in', () => {
@@ -52,7 +71,9 @@ describe('verifyDeviceSignature', () => {
   it('accepts a device clock up to 5 minutes off, no more', async () => {
     for (const skew of [-300_000, 300_000]) {
       const jws = await signDevicePayload(device.privateKey, payload, new Date(now.getTime() + skew));
-      await expect(verifyDeviceSignature(jws, publicKey, payload, now)).resolves.toBeUndefined();
+      await expect(verifyDeviceSignature(jws, publicKey, payload, now)).resolves.toEqual({
+        acceptableUntil: expect.any(Date),
+      });
     }
     for (const skew of [-301_000, 301_000]) {
       await rejects(await signDevicePayload(device.privateKey, payload, new Date(now.getTime() + skew)));
@@ -73,9 +94,9 @@ describe('verifyDeviceSignature', () => {
     const { challenge: _challenge, ...missing } = payload;
     await rejects(await sign(missing));
     const reordered = Object.fromEntries(Object.entries(payload).reverse());
-    await expect(
-      verifyDeviceSignature(await sign(reordered), publicKey, payload, now),
-    ).resolves.toBeUndefined();
+    await expect(verifyDeviceSignature(await sign(reordered), publicKey, payload, now)).resolves.toEqual({
+      acceptableUntil: expect.any(Date),
+    });
   });
 
   it('refuses a signature by any other key', async () => {
@@ -97,9 +118,9 @@ describe('verifyDeviceSignature', () => {
   it('refuses critical header extensions, b64=false among them', async () => {
     const body = { ...payload, iat: iat(now) };
     await rejects(handSigned({ crit: ['exp'], exp: 1 }, body));
-    await expect(
-      verifyDeviceSignature(handSigned({}, body), publicKey, payload, now),
-    ).resolves.toBeUndefined();
+    await expect(verifyDeviceSignature(handSigned({}, body), publicKey, payload, now)).resolves.toEqual({
+      acceptableUntil: expect.any(Date),
+    });
     await rejects(handSigned({ b64: false, crit: ['b64'] }, body, JSON.stringify));
   });
 

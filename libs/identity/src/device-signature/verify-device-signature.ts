@@ -14,15 +14,17 @@ export const deviceSignatureInvalid = (why: string): DomainError =>
   new DomainError('DEVICE_SIGNATURE_INVALID', `device signature: ${why}`, 401);
 
 /**
- * Checks that `jws` is a compact ES256 JWS by `publicKey` over exactly `expected` plus an `iat` close to `now`.
- * Every failure is the same 401; its message says which check failed, never what was sent.
+ * Checks that `jws` is a compact ES256 JWS by `publicKey` over exactly `expected` plus an `iat` close to `now`
+ * (and a `jti`, which makes each signing unique, so that signing the same request again is not a replay),
+ * and answers until when that signature is acceptable. Every failure is the same 401; its message says which
+ * check failed, never what was sent.
  */
 export async function verifyDeviceSignature(
   jws: string,
   publicKey: DevicePublicKey,
   expected: JsonObject,
   now: Date,
-): Promise<void> {
+): Promise<{ acceptableUntil: Date }> {
   const header = protectedHeaderOf(jws);
   if (header.alg !== 'ES256') throw deviceSignatureInvalid('only ES256 is accepted');
   const keyHeader = KEY_HEADERS.find((name) => name in header);
@@ -38,13 +40,17 @@ export async function verifyDeviceSignature(
     throw deviceSignatureInvalid('the signature does not verify with the device key');
   }
 
-  const { iat, ...signed } = parseObject(payload);
+  const { iat, jti, ...signed } = parseObject(payload);
+  if (jti !== undefined && !(typeof jti === 'string' && jti.length <= 64)) {
+    throw deviceSignatureInvalid('jti must be a string of at most 64 characters');
+  }
   if (typeof iat !== 'number' || !(Math.abs(iat * 1000 - now.getTime()) <= DEVICE_SIGNATURE_MAX_SKEW_MS)) {
     throw deviceSignatureInvalid('iat must be the signing time, within 5 minutes of the server clock');
   }
   if (!isDeepStrictEqual(signed, JSON.parse(JSON.stringify(expected)))) {
     throw deviceSignatureInvalid('the signed payload does not match this request');
   }
+  return { acceptableUntil: new Date(iat * 1000 + DEVICE_SIGNATURE_MAX_SKEW_MS) };
 }
 
 function protectedHeaderOf(jws: string): ProtectedHeaderParameters {
