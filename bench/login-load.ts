@@ -1,4 +1,3 @@
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as oidc from 'openid-client';
 import type { CitizenApp } from '../libs/identity/src/simulator/citizen-app.js';
 import { registeredCitizen, RelyingParty } from '../tests/oidc/relying-party.js';
@@ -86,9 +85,4 @@ export async function generateLoad(plan: LoadPlan): Promise<LoadResult[]> {
     results.push({ inFlight, loginsPerSecond, timings });
   }
   return results;
-}
-
-// Started as a worker thread (see login.bench.ts): the load generator on its own event loop.
-if (!isMainThread && (workerData as { loginLoad?: LoadPlan } | null)?.loginLoad) {
-  parentPort!.postMessage(await generateLoad((workerData as { loginLoad: LoadPlan }).loginLoad));
 }

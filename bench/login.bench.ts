@@ -1,17 +1,15 @@
 /* eslint-disable no-console -- a benchmark's job is to print its figures */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { startListeningTestPlatform } from '../tests/support/test-platform.js';
+import { startPlatformProcess, type PlatformProcess } from '../tests/support/platform-process.js';
+import { TEST_ADMIN_TOKEN } from '../tests/support/test-platform.js';
 import type { Figure } from './event-store.bench.js';
-import { generateLoad, STEPS, type LoadPlan, type LoadResult, type Step } from './login-load.js';
+import { generateLoad, STEPS, type LoadResult, type Step } from './login-load.js';
 
 const TARGET_LOGINS_PER_SECOND = 200;
-
-/** Where the load generator runs; the platform always has the main thread of this process. */
-type Generator = 'in-process' | 'in a worker thread';
 
 interface Run {
   readonly inFlight: number;
@@ -20,51 +18,91 @@ interface Run {
   readonly perStep: boolean;
 }
 
+const RUNS: readonly Run[] = [
+  { inFlight: 1, logins: 500, perStep: true },
+  { inFlight: 32, logins: 3_000, perStep: false },
+];
+
 /**
- * Complete logins per second through the real platform on the embedded store (SQLite files in a temporary
- * directory), with the p50/p99 latency of each step. The load generator (e-service, browsers and phones, with
- * their own signatures and token checks) shares the machine's cores with the platform: on the platform's own
- * event loop, or on a worker thread of the same process. One login at a time shows each step's service time.
+ * Complete logins per second through the real platform, started as its own process (`npm start`'s entry point)
+ * on the embedded store, with the p50/p99 latency of each step. The load generator (the e-service with
+ * openid-client, its users' browsers and their phones, with their own signatures and token checks) is this
+ * process, on the same 2 cores. Besides the rate, each side's CPU time per login shows where the ceiling is:
+ * the platform runs on one event loop, so 1000 / (its CPU ms per login) is the most it could do on one core.
  */
 export async function run(): Promise<Figure[]> {
-  return [
-    ...(await measure('in-process', [
-      { inFlight: 16, logins: 2_000, perStep: true },
-      { inFlight: 32, logins: 2_000, perStep: true },
-    ])),
-    ...(await measure('in a worker thread', [
-      { inFlight: 1, logins: 500, perStep: true },
-      { inFlight: 32, logins: 2_000, perStep: false },
-    ])),
-  ];
-}
-
-async function measure(generator: Generator, runs: readonly Run[]): Promise<Figure[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-login-'));
-  const { app, baseUrl } = await startListeningTestPlatform({ eventStore: 'sqlite', dataDir });
+  const port = await freePort();
+  const platform = await startPlatformProcess({
+    EVENT_STORE: 'sqlite',
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'warn',
+  });
   try {
-    const plan: LoadPlan = { baseUrl, clientId: 'bench-eservice', citizens: 100, warmUp: 200, runs };
-    const results = generator === 'in-process' ? await generateLoad(plan) : await inWorker(plan);
-    return results.flatMap((result, i) => figuresOf(generator, result, runs[i]!.perStep));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await generateLoad({ baseUrl, clientId: 'bench-warm-up', citizens: 10, warmUp: 300, runs: [] });
+    const figures: Figure[] = [];
+    for (const [i, run] of RUNS.entries()) {
+      const platformCpu = cpuMillisecondsOf(platform);
+      const generatorCpu = process.cpuUsage();
+      const [result] = await generateLoad({
+        baseUrl,
+        clientId: `bench-eservice-${i}`,
+        citizens: 50,
+        warmUp: 0,
+        runs: [run],
+      });
+      const perLogin = (ms: number) => Math.round((ms / run.logins) * 100) / 100;
+      const generatorUsage = process.cpuUsage(generatorCpu);
+      figures.push(
+        ...figuresOf(result!, run.perStep),
+        ...(run.inFlight > 1
+          ? [
+              {
+                name: `login, ${run.inFlight} in flight: platform CPU per login, ms`,
+                value: perLogin(cpuMillisecondsOf(platform) - platformCpu),
+                unit: 'ms',
+              },
+              {
+                name: `login, ${run.inFlight} in flight: load generator CPU per login, ms`,
+                value: perLogin((generatorUsage.user + generatorUsage.system) / 1000),
+                unit: 'ms',
+              },
+            ]
+          : []),
+      );
+    }
+    return figures;
   } finally {
-    await app.close();
+    await platform.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function inWorker(plan: LoadPlan): Promise<LoadResult[]> {
+/** User and system CPU time of the platform's process so far, from /proc (Linux). */
+function cpuMillisecondsOf(platform: PlatformProcess): number {
+  const stat = readFileSync(`/proc/${platform.child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerSecond = 100;
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+}
+
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./login-load.js', import.meta.url), {
-      workerData: { loginLoad: plan },
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
     });
-    worker.once('message', (results: LoadResult[]) => resolve(results));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the load generator exited (${code}) without results`)));
   });
 }
 
-function figuresOf(generator: Generator, result: LoadResult, perStep: boolean): Figure[] {
-  const label = `login, load generator ${generator}, ${result.inFlight} in flight`;
+function figuresOf(result: LoadResult, perStep: boolean): Figure[] {
+  const label = `login, ${result.inFlight} in flight`;
   const steps = (Object.keys(STEPS) as Step[]).filter((step) => perStep || step === 'total');
   return [
     {

@@ -61,10 +61,10 @@ const report = [
   '',
   'Login figures: complete logins (PAR, authorize to the login page, the app fetching and approving the request, ' +
     'the browser continuing to the callback, the code redeemed with private_key_jwt, userinfo) over HTTP on ' +
-    'loopback, against the platform on the embedded store (SQLite files in a temporary directory). The load ' +
-    'generator (the e-service with openid-client, the browsers, the app simulator) runs in the same Node.js ' +
-    'process as the platform, on the same cores: on its event loop ("in-process") or on a worker thread. ' +
-    "One login in flight shows each step's own time, without queueing.",
+    'loopback, against the platform started as its own process on the embedded store (SQLite files in a ' +
+    'temporary directory). The load generator (the e-service with openid-client, the browsers, the app ' +
+    "simulator) is the benchmark's process, on the same cores. One login in flight shows each step's own time, " +
+    "without queueing. The platform's CPU time per login bounds its rate on one event loop: 1000 / that figure.",
   '',
 ].join('\n');
 console.log(`\n${table(figures)}`);
