@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 
 export interface Checkpoint {
   readonly position: bigint;
@@ -66,3 +66,24 @@ export async function deleteCheckpoint(trx: Transaction<any>, name: string): Pro
     .where('name', '=', name)
     .execute();
 }
+
+/**
+ * Inside a projection's commit transaction: waits for any other instance committing the same projection, then
+ * reads where the read model stands. PostgreSQL takes a transaction-scoped advisory lock per projection (a row
+ * lock cannot cover the first commit, before the row exists); SQLite has one writer at a time, and a read
+ * that another process overtakes fails the transaction, which the runner retries.
+ */
+export async function lockCheckpoint(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  trx: Transaction<any>,
+  dialect: 'sqlite' | 'postgres',
+  name: string,
+): Promise<Checkpoint | undefined> {
+  if (dialect === 'postgres') {
+    await sql`SELECT pg_advisory_xact_lock(${PROJECTION_LOCK_CLASS}, hashtext(${name}))`.execute(trx);
+  }
+  return loadCheckpoint(trx, name);
+}
+
+/** The first key of the two-key advisory locks that serialise commits of one projection. */
+const PROJECTION_LOCK_CLASS = 73_462;

@@ -131,6 +131,32 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
       expect(await totals(readModels)).toEqual({ 'account-a': [20, 4] });
     });
 
+    it('applies each event once when two instances follow the log into the same read models', async () => {
+      // Another pool on PostgreSQL; on SQLite, the same connection (a second one in this process would wait
+      // for the first synchronously, holding up the event loop that the first needs to commit).
+      const shared = target.name === 'postgres' ? await target.open() : readModels;
+      const second = new ProjectionRunner(store, shared, new Upcasters(), systemClock, { batchSize: 7 });
+      try {
+        await store.append(
+          'account-a',
+          Array.from({ length: 50 }, () => deposit(1)),
+        );
+        await Promise.all([runner.start([depositTotals()]), second.start([depositTotals()])]);
+        let last = 0n;
+        for (let i = 0; i < 30; i++) {
+          last = (await store.append(`account-${i % 3}`, [deposit(2), noise(), deposit(3)])).position;
+        }
+        await Promise.all([runner.waitFor(last), second.waitFor(last)]);
+        const result = await totals(readModels);
+        expect(result['account-a']).toEqual([50, 50]);
+        expect(Object.values(result).reduce((sum, [total]) => sum + total, 0)).toBe(50 + 30 * 5);
+        expect(Object.values(result).reduce((sum, [, deposits]) => sum + deposits, 0)).toBe(50 + 30 * 2);
+      } finally {
+        await second.stop();
+        if (shared !== readModels) await shared.close();
+      }
+    });
+
     it('commits large catch-ups in batches and stays consistent', async () => {
       for (let batch = 0; batch < 5; batch++) {
         await store.append(

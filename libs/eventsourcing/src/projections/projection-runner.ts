@@ -3,7 +3,13 @@ import type { EventStore, RecordedEvent, Subscription } from '#libs/event-store'
 import type { Clock } from '../clock/clock.js';
 import type { Upcasters } from '../metadata/upcasters.js';
 import type { ReadModelDatabase } from '../read-models/read-model-database.js';
-import { deleteCheckpoint, loadCheckpoint, saveCheckpoint, setupCheckpoints } from './checkpoints.js';
+import {
+  deleteCheckpoint,
+  loadCheckpoint,
+  lockCheckpoint,
+  saveCheckpoint,
+  setupCheckpoints,
+} from './checkpoints.js';
 import type { Projection } from './projection.js';
 
 export type ProjectionState = 'catching-up' | 'live' | 'failing' | 'stopped';
@@ -261,7 +267,12 @@ class ProjectionLoop {
     }
   }
 
-  /** Retries a failing batch until it commits or the loop is stopped: an event is never skipped. */
+  /**
+   * Retries a failing batch until it commits or the loop is stopped: an event is never skipped. Instances that
+   * share the read models (several platforms on one PostgreSQL, or a command-line tool beside the platform)
+   * each follow the log; the stored checkpoint, read under a lock, tells which events another one already
+   * applied, so that each is applied once and a counter never counts twice.
+   */
   private async commit(events: readonly RecordedEvent[]): Promise<void> {
     const last = events[events.length - 1];
     if (!last) return;
@@ -269,7 +280,11 @@ class ProjectionLoop {
     for (;;) {
       try {
         await this.readModels.transaction(async (trx) => {
-          if (relevant.length > 0) await this.projection.apply(trx, relevant);
+          const stored = await lockCheckpoint(trx, this.readModels.dialect, this.projection.name);
+          if (stored !== undefined && stored.position >= last.position) return;
+          const unapplied =
+            stored === undefined ? relevant : relevant.filter((e) => e.position > stored.position);
+          if (unapplied.length > 0) await this.projection.apply(trx, unapplied);
           await saveCheckpoint(
             trx,
             this.projection.name,
