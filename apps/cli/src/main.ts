@@ -3,9 +3,15 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DomainError } from '#libs/errors';
 import type { EventStore } from '#libs/event-store';
-import { EVENT_STORE, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
+import {
+  acquireInstanceLock,
+  EVENT_STORE,
+  InstanceLockHeld,
+  ProjectionRunner,
+  type RebuildProgress,
+} from '#libs/eventsourcing';
 import { SigningKeys } from '#libs/oidc';
-import { ConfigError, loadConfig } from '../../platform/src/config.js';
+import { ConfigError, loadConfig, type PlatformConfig } from '../../platform/src/config.js';
 import { PlatformModule } from '../../platform/src/platform.module.js';
 import {
   ESERVICES_USAGE,
@@ -23,8 +29,8 @@ commands:
                            after the next start, the older ones stay published so issued tokens still verify
 ${ESERVICES_USAGE}
 
-Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). Stop the platform before a
-rebuild: a running instance would keep writing the read model from its own position meanwhile.`;
+Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). A rebuild needs the storage to
+itself: it refuses to start while a platform uses it, and a platform refuses to start during a rebuild.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
@@ -34,10 +40,12 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const eservices = command === 'eservices' ? await parseEServicesCommand(argv.slice(1)) : undefined;
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
-    logger: ['error'],
+  // A rebuild empties read models that a running platform would go on writing meanwhile.
+  const lock = command === 'rebuild' ? await acquireInstanceLock(config.storage, 'exclusive') : undefined;
+  const app = await openPlatform(config).catch(async (error: unknown) => {
+    await lock?.release();
+    throw error;
   });
-  await app.init();
   try {
     if (eservices) {
       await runEServicesCommand(app, eservices, (line) => console.log(line));
@@ -80,7 +88,16 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await app.close();
+    await lock?.release();
   }
+}
+
+async function openPlatform(config: PlatformConfig) {
+  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
+    logger: ['error'],
+  });
+  await app.init();
+  return app;
 }
 
 function progressLine(p: RebuildProgress): string {
@@ -99,6 +116,7 @@ try {
 function failureMessage(error: unknown): unknown {
   if (error instanceof UsageError) return `${error.message}\n\n${USAGE}`;
   if (error instanceof ConfigError) return `configuration: ${error.message}`;
+  if (error instanceof InstanceLockHeld) return error.message;
   if (error instanceof DomainError) return `${error.code}: ${error.message}`;
   return error;
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { describeStorage } from '#libs/eventsourcing';
+import { acquireInstanceLock, describeStorage, InstanceLockHeld } from '#libs/eventsourcing';
 import { startDemoEService } from '../../demo-eservice/src/demo-eservice.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createPlatformApp } from './platform-app.js';
@@ -13,6 +13,15 @@ async function main(): Promise<void> {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     logger.error(`configuration: ${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  let lock;
+  try {
+    lock = await acquireInstanceLock(config.storage, 'serve');
+  } catch (error) {
+    if (!(error instanceof InstanceLockHeld)) throw error;
+    logger.error(error.message);
     process.exitCode = 1;
     return;
   }
@@ -39,7 +48,12 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(
       signal,
-      () => void shutDown({ close: async () => (await demo?.close(), await app.close()) }, signal, logger),
+      () =>
+        void shutDown(
+          { close: async () => (await demo?.close(), await app.close(), await lock.release()) },
+          signal,
+          logger,
+        ),
     );
   }
   if (config.adminTokenFile) {

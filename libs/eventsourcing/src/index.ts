@@ -12,6 +12,7 @@ export * from './http/problem-details.js';
 export * from './http/problem-details.filter.js';
 export * from './http/validation.pipe.js';
 export * from './nest/event-sourcing.module.js';
+export * from './nest/instance-lock.js';
 export * from './nest/open-storage.js';
 export * from './nest/storage-config.js';
 export * from './nest/tokens.js';
