@@ -48,9 +48,9 @@ export async function signFlattened(
 /** The platform on `storage` with a clock the test moves, and its HTTP API. */
 export async function startCorporatePlatform(storage: StorageConfig) {
   const clock = new ManualClock(new Date('2026-03-01T09:00:00.000Z'));
-  const { app } = await startListeningTestPlatform(storage, {}, { clock });
+  const { app, baseUrl } = await startListeningTestPlatform(storage, {}, { clock });
   const http = request(app.getHttpServer());
-  return { app: app as NestExpressApplication, http, clock };
+  return { app: app as NestExpressApplication, http, clock, baseUrl };
 }
 
 let brSeq = 0;

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ChangeCorporationHandler } from './commands/change-corporation.handler.js';
+import { CorporateWrites } from './commands/corporate-writes.js';
+import { SignForCorporationHandler } from './commands/sign-for-corporation.handler.js';
+import { RepresentativeSignatures } from './signing/representative-signatures.js';
 import { CorporationsController } from './http/corporations.controller.js';
 import { SignatureValidationController } from './http/signature-validation.controller.js';
 import { CorporateRegistry } from './verification/corporate-registry.js';
@@ -12,7 +15,15 @@ import { SignatureValidator } from './verification/signature-validator.js';
  */
 @Module({
   controllers: [CorporationsController, SignatureValidationController],
-  providers: [ChangeCorporationHandler, CorporateRegistry, SignatureTimestamps, SignatureValidator],
+  providers: [
+    CorporateWrites,
+    ChangeCorporationHandler,
+    SignForCorporationHandler,
+    CorporateRegistry,
+    SignatureTimestamps,
+    RepresentativeSignatures,
+    SignatureValidator,
+  ],
   exports: [CorporateRegistry],
 })
 export class CorporateModule {}

@@ -1,11 +1,17 @@
 import { DomainError } from '#libs/errors';
-import type {
-  CorporationEvent,
-  KeyRevocationReason,
-  RepresentativeRole,
-  SigningKeyRegistered,
+import {
+  SIGNING_ROLES,
+  type CorporationEvent,
+  type KeyRevocationReason,
+  type RepresentativeRole,
+  type SigningKeyRegistered,
 } from './corporation.events.js';
-import type { Appointment, Corporation, RegisteredCorporation } from './corporation.state.js';
+import {
+  appointmentOf,
+  type Appointment,
+  type Corporation,
+  type RegisteredCorporation,
+} from './corporation.state.js';
 
 export interface RegisterCorporation {
   readonly type: 'RegisterCorporation';
@@ -80,6 +86,16 @@ export interface RevokeSigningKey {
   readonly compromisedSince?: string;
 }
 
+export interface SignForCorporation {
+  readonly type: 'SignForCorporation';
+  readonly corporationId: string;
+  readonly signatureId: string;
+  /** Authenticated by the device signature over the request. */
+  readonly citizenId: string;
+  readonly deviceId: string;
+  readonly documentDigest: string;
+}
+
 export type CorporationChange =
   | ChangeCorporationStatus
   | AppointRepresentative
@@ -87,7 +103,8 @@ export type CorporationChange =
   | RevokeAppointment
   | RegisterSigningKey
   | RotateSigningKey
-  | RevokeSigningKey;
+  | RevokeSigningKey
+  | SignForCorporation;
 
 export type CorporationCommand = RegisterCorporation | CorporationChange;
 
@@ -212,6 +229,46 @@ export function decideCorporation(
         {
           type: 'SigningKeyRotated',
           data: { corporationId, kid, successorKid: successor.data.kid, rotatedAt: at },
+        },
+      ];
+    }
+    case 'SignForCorporation': {
+      if (registered.status !== 'active') {
+        throw new DomainError(
+          'CORPORATION_NOT_ACTIVE',
+          `corporation ${corporationId} is ${registered.status}: no one may sign for it`,
+          409,
+        );
+      }
+      const held = appointmentOf(registered, command.citizenId, at);
+      if (!held) {
+        throw new DomainError(
+          'NOT_A_REPRESENTATIVE',
+          `this citizen holds no appointment in force at corporation ${corporationId}`,
+          403,
+        );
+      }
+      if (!SIGNING_ROLES.includes(held.term.role)) {
+        throw new DomainError(
+          'NOT_A_SIGNATORY',
+          `a ${held.term.role} may not sign for corporation ${corporationId}`,
+          403,
+        );
+      }
+      const { signatureId, citizenId, deviceId, documentDigest } = command;
+      return [
+        {
+          type: 'SignedByRepresentative',
+          data: {
+            corporationId,
+            signatureId,
+            appointmentId: held.appointment.appointmentId,
+            citizenId,
+            role: held.term.role,
+            documentDigest,
+            deviceId,
+            signedAt: at,
+          },
         },
       ];
     }

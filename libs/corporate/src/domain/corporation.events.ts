@@ -113,6 +113,28 @@ export type SigningKeyRevoked = DomainEvent<
   }
 >;
 
+/** Roles that may sign for the corporation. */
+export const SIGNING_ROLES: readonly RepresentativeRole[] = ['administrator', 'authorised-signatory'];
+
+/**
+ * A representative signed a document for the corporation, approved with their device; the platform's
+ * counter-signature of this fact is the representative signature relying parties validate.
+ */
+export type SignedByRepresentative = DomainEvent<
+  'SignedByRepresentative',
+  {
+    corporationId: string;
+    signatureId: string;
+    appointmentId: string;
+    citizenId: string;
+    role: RepresentativeRole;
+    /** SHA-256 of the document, base64url: the platform never sees the document itself. */
+    documentDigest: string;
+    deviceId: string;
+    signedAt: string;
+  }
+>;
+
 export type CorporationEvent =
   | CorporationRegistered
   | CorporationSuspended
@@ -123,7 +145,8 @@ export type CorporationEvent =
   | AppointmentRevoked
   | SigningKeyRegistered
   | SigningKeyRotated
-  | SigningKeyRevoked;
+  | SigningKeyRevoked
+  | SignedByRepresentative;
 
 export const CORPORATION_EVENT_TYPES = [
   'CorporationRegistered',
@@ -136,6 +159,7 @@ export const CORPORATION_EVENT_TYPES = [
   'SigningKeyRegistered',
   'SigningKeyRotated',
   'SigningKeyRevoked',
+  'SignedByRepresentative',
 ] as const satisfies readonly CorporationEvent['type'][];
 
 export const corporationStream = (corporationId: string): string => `corporation-${corporationId}`;

@@ -127,6 +127,8 @@ export const corporation: Evolver<Corporation, CorporationEvent> = {
           revocation: { reason, revokedAt, ...(compromisedSince && { compromisedSince }) },
         });
       }
+      case 'SignedByRepresentative':
+        return state;
     }
   },
 };
@@ -152,6 +154,20 @@ export function statusAt(state: RegisteredCorporation, at: string): CorporationS
   let status: CorporationStatus | undefined;
   for (const change of state.statusHistory) if (change.since <= at) status = change.status;
   return status;
+}
+
+/** The citizen's appointment in force at `at`, with its terms then. */
+export function appointmentOf(
+  state: RegisteredCorporation,
+  citizenId: string,
+  at: string,
+): { appointment: Appointment; term: AppointmentTerm } | undefined {
+  for (const appointment of state.appointments.values()) {
+    if (appointment.citizenId !== citizenId) continue;
+    const term = termAt(appointment, at);
+    if (term) return { appointment, term };
+  }
+  return undefined;
 }
 
 /** The appointment's terms in force at `at`, if it was in force then at all. */

@@ -1,19 +1,32 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Context, type CommandContext } from '#libs/eventsourcing';
+import {
+  SignForCorporationCommand,
+  type RepresentativeSignature,
+} from '../commands/sign-for-corporation.command.js';
+import { RepresentativeSignatures } from '../signing/representative-signatures.js';
 import { DomainError } from '#libs/errors';
 import { CorporateRegistry } from '../verification/corporate-registry.js';
 import { SignatureTimestamps } from '../verification/signature-timestamps.js';
 import { SignatureValidator } from '../verification/signature-validator.js';
 import type { ValidationReport } from '../verification/validation-report.js';
 import { verificationKeysOf } from './verification-keys.js';
-import { SignatureTimestampDto, SignatureValidationDto } from './signature-validation.dto.js';
+import {
+  RepresentativeSigningDto,
+  SignatureTimestampDto,
+  SignatureValidationDto,
+} from './signature-validation.dto.js';
 
-/** For relying parties and signers: no credential needed, nothing written. */
+/** For relying parties and signers: validation and timestamps need no credential and write nothing. */
 @Controller('corporate')
 export class SignatureValidationController {
   constructor(
     private readonly validator: SignatureValidator,
     private readonly timestamps: SignatureTimestamps,
     private readonly registry: CorporateRegistry,
+    private readonly representatives: RepresentativeSignatures,
+    private readonly commands: CommandBus,
   ) {}
 
   /** Always 200 with a report, whatever the signature: the indication says whether to rely on it. */
@@ -39,7 +52,27 @@ export class SignatureValidationController {
     return timestamp;
   }
 
-  /** Every corporation's public keys with their dated history, and the platform's timestamp keys. */
+  /**
+   * A representative signs a document for the corporation, approving in their app: the answer is the platform's
+   * representative signature, which relying parties validate with the document.
+   */
+  @Post('corporations/:corporationId/representative-signatures')
+  @HttpCode(201)
+  signForCorporation(
+    @Param('corporationId') corporationId: string,
+    @Body() body: RepresentativeSigningDto,
+    @Context() context: CommandContext,
+  ): Promise<RepresentativeSignature> {
+    const { documentDigest, ...signer } = body;
+    return this.commands.execute(
+      new SignForCorporationCommand(corporationId, documentDigest, signer, context),
+    );
+  }
+
+  /**
+   * Every corporation's public keys with their dated history, and the platform's keys for signature timestamps
+   * and representative signatures.
+   */
   @Get('verification-keys')
   async verificationKeys(@Query('corporationId') corporationId?: string) {
     const corporations = [...this.registry.all()].filter(
@@ -48,6 +81,7 @@ export class SignatureValidationController {
     return {
       corporations: corporations.map(verificationKeysOf),
       timestampKeys: await this.timestamps.jwks(),
+      representativeSignatureKeys: await this.representatives.jwks(),
     };
   }
 }

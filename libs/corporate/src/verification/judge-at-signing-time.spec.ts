@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { RegisteredCorporation, SigningKey } from '../domain/corporation.state.js';
-import { judgeAtSigningTime } from './judge-at-signing-time.js';
+import type { Appointment, RegisteredCorporation, SigningKey } from '../domain/corporation.state.js';
+import { judgeAtSigningTime, judgeRepresentativeAtSigningTime } from './judge-at-signing-time.js';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 4, 1, hour)).toISOString();
 const key: SigningKey = {
@@ -69,5 +69,33 @@ describe('judgeAtSigningTime', () => {
     expect(verdict(key, at(5), true, corp(history))).toEqual(['TOTAL_PASSED', undefined]);
     expect(verdict(key, at(7), true, corp(history))).toEqual(['TOTAL_FAILED', 'REVOKED']);
     expect(verdict(key, at(7), false, corp(history))).toEqual(['INDETERMINATE', 'REVOKED_NO_POE']);
+  });
+});
+
+describe('judgeRepresentativeAtSigningTime', () => {
+  const appointment = (extra: Partial<Appointment> = {}): Appointment => ({
+    appointmentId: 'a1',
+    citizenId: 'c1',
+    validFrom: at(1),
+    terms: [
+      { since: at(1), role: 'authorised-signatory', eservices: ['*'], validUntil: at(8) },
+      { since: at(4), role: 'user', eservices: ['*'], validUntil: at(8) },
+    ],
+    ...extra,
+  });
+  const verdictOf = (a: Appointment, t: string) => {
+    const { indication, subIndication } = judgeRepresentativeAtSigningTime(corp(), a, t);
+    return [indication, subIndication];
+  };
+
+  it('passes a signatory in force, with the role they held then', () => {
+    expect(verdictOf(appointment(), at(2))).toEqual(['TOTAL_PASSED', undefined]);
+    expect(verdictOf(appointment(), at(5))).toEqual(['INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE']);
+  });
+
+  it('fails an appointment not yet started, ended or revoked at the signing time', () => {
+    expect(verdictOf(appointment(), at(0))).toEqual(['TOTAL_FAILED', 'NOT_YET_VALID']);
+    expect(verdictOf(appointment(), at(9))).toEqual(['TOTAL_FAILED', 'EXPIRED']);
+    expect(verdictOf(appointment({ revokedAt: at(2) }), at(3))).toEqual(['TOTAL_FAILED', 'REVOKED']);
   });
 });

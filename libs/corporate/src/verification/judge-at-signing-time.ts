@@ -1,4 +1,11 @@
-import { statusAt, type RegisteredCorporation, type SigningKey } from '../domain/corporation.state.js';
+import { SIGNING_ROLES } from '../domain/corporation.events.js';
+import {
+  statusAt,
+  termAt,
+  type Appointment,
+  type RegisteredCorporation,
+  type SigningKey,
+} from '../domain/corporation.state.js';
 import type { Check, Indication, SubIndication } from './validation-report.js';
 
 export interface Judgement {
@@ -72,20 +79,65 @@ export function judgeAtSigningTime(
   }
   checks.push({ name: 'key-validity-at-signing-time', result: 'PASSED' });
 
+  return corporationAtSigningTime(corporation, at, proven, checks);
+}
+
+/**
+ * Whether the representative's appointment let them sign at `at`, the time the platform recorded (so always
+ * proven): a revoked or ended appointment, or a role that may not sign, fails.
+ */
+export function judgeRepresentativeAtSigningTime(
+  corporation: RegisteredCorporation,
+  appointment: Appointment,
+  at: string,
+): Judgement {
+  const name = 'representative-appointment-at-signing-time';
+  const term = termAt(appointment, at);
+  if (!term) {
+    const revoked = appointment.revokedAt !== undefined && appointment.revokedAt <= at;
+    return {
+      indication: 'TOTAL_FAILED',
+      subIndication: revoked ? 'REVOKED' : at < appointment.validFrom ? 'NOT_YET_VALID' : 'EXPIRED',
+      checks: [
+        {
+          name,
+          result: 'FAILED',
+          detail: revoked ? 'the appointment was revoked' : 'the appointment was not in force',
+        },
+      ],
+    };
+  }
+  if (!SIGNING_ROLES.includes(term.role)) {
+    return {
+      indication: 'INDETERMINATE',
+      subIndication: 'SIG_CONSTRAINTS_FAILURE',
+      checks: [{ name, result: 'FAILED', detail: `a ${term.role} may not sign` }],
+    };
+  }
+  return corporationAtSigningTime(corporation, at, true, [{ name, result: 'PASSED' }]);
+}
+
+function corporationAtSigningTime(
+  corporation: RegisteredCorporation,
+  at: string,
+  proven: boolean,
+  checks: readonly Check[],
+): Judgement {
   const status = statusAt(corporation, at);
   if (status !== 'active') {
-    const why =
+    const detail =
       status === undefined ? 'the corporation was not yet registered' : `the corporation was ${status}`;
-    return failed(
-      {
-        name: 'corporation-status-at-signing-time',
-        result: proven ? 'FAILED' : 'INDETERMINATE',
-        detail: why,
-      },
-      'REVOKED',
-      'REVOKED_NO_POE',
-    );
+    return {
+      indication: proven ? 'TOTAL_FAILED' : 'INDETERMINATE',
+      subIndication: proven ? 'REVOKED' : 'REVOKED_NO_POE',
+      checks: [
+        ...checks,
+        { name: 'corporation-status-at-signing-time', result: proven ? 'FAILED' : 'INDETERMINATE', detail },
+      ],
+    };
   }
-  checks.push({ name: 'corporation-status-at-signing-time', result: 'PASSED' });
-  return { indication: 'TOTAL_PASSED', checks };
+  return {
+    indication: 'TOTAL_PASSED',
+    checks: [...checks, { name: 'corporation-status-at-signing-time', result: 'PASSED' }],
+  };
 }

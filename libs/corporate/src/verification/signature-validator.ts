@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '#libs/eventsourcing';
 import { CorporateRegistry, type RegisteredKey } from './corporate-registry.js';
-import { judgeAtSigningTime } from './judge-at-signing-time.js';
+import type { RegisteredCorporation } from '../domain/corporation.state.js';
+import {
+  REPRESENTATIVE_TYP,
+  RepresentativeSignatures,
+  type RepresentativeClaims,
+} from '../signing/representative-signatures.js';
+import { judgeAtSigningTime, judgeRepresentativeAtSigningTime } from './judge-at-signing-time.js';
 import { parseJws, type ParsedJws, type SignatureInput } from './parse-jws.js';
 import { canonicalAlgorithm, signatureValueVerifies } from './signature-value.js';
 import { signatureDigest, SignatureTimestamps } from './signature-timestamps.js';
@@ -10,6 +17,8 @@ import type { Check, Indication, Signer, SubIndication, ValidationReport } from 
 export interface ValidationRequest extends SignatureInput {
   /** The platform's signature timestamp for this signature, if the signer obtained one. */
   readonly timestamp?: unknown;
+  /** For a representative signature: the signed document's bytes, base64url-encoded. */
+  readonly document?: unknown;
 }
 
 /** What the signature alone proves, before its time is judged: the key and the signed bytes. */
@@ -32,12 +41,17 @@ export class SignatureValidator {
   constructor(
     private readonly registry: CorporateRegistry,
     private readonly timestamps: SignatureTimestamps,
+    private readonly representatives: RepresentativeSignatures,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async validate(request: ValidationRequest): Promise<ValidationReport> {
     const validationTime = this.clock.now().toISOString();
-    const proof = this.prove(request, validationTime);
+    const parsed = parseJws(request);
+    if (parsed.ok && parsed.jws.header['typ'] === REPRESENTATIVE_TYP) {
+      return this.validateRepresentative(request, validationTime);
+    }
+    const proof = this.prove(request, validationTime, parsed);
     if (!proof.ok) return proof.report;
     const { jws, registered, checks } = proof;
     const claimedSigningTime = claimedTimeOf(jws.header);
@@ -101,13 +115,101 @@ export class SignatureValidator {
     return { report: judged, timestamp: { timestamp: token, genTime } };
   }
 
+  /**
+   * A representative signature is the platform's (see RepresentativeSignatures), over the document's digest:
+   * its time is the one the platform recorded, so it is judged at that time against the appointment as it
+   * then stood.
+   */
+  private async validateRepresentative(
+    request: ValidationRequest,
+    validationTime: string,
+  ): Promise<ValidationReport> {
+    const checks: Check[] = [];
+    const fail = (indication: Indication, sub: SubIndication, check: Check, rest = {}) =>
+      report(indication, sub, [...checks, check], { validationTime, ...rest });
+    if (typeof request.jws !== 'string' || request.detachedPayload !== undefined) {
+      return fail('TOTAL_FAILED', 'FORMAT_FAILURE', {
+        name: 'format',
+        result: 'FAILED',
+        detail: 'a representative signature is a compact JWS with its payload',
+      });
+    }
+    checks.push({ name: 'format', result: 'PASSED' });
+    let claims: RepresentativeClaims;
+    try {
+      claims = await this.representatives.claimsOf(request.jws);
+    } catch {
+      return fail('TOTAL_FAILED', 'SIG_CRYPTO_FAILURE', {
+        name: 'signature-value',
+        result: 'FAILED',
+        detail: 'not a representative signature by the platform',
+      });
+    }
+    checks.push({ name: 'signature-value', result: 'PASSED' });
+    const corporation = this.registry.corporationOf(claims.corporationId);
+    const appointment = corporation?.appointments.get(claims.appointmentId);
+    if (!corporation || !appointment || appointment.citizenId !== claims.citizenId) {
+      return fail('INDETERMINATE', 'NO_SIGNING_CERTIFICATE_FOUND', {
+        name: 'signing-key-identified',
+        result: 'INDETERMINATE',
+        detail: 'no such appointment is known',
+      });
+    }
+    checks.push({ name: 'signing-key-identified', result: 'PASSED' });
+    const rest = {
+      signer: {
+        ...corporationOf(corporation),
+        kind: 'representative' as const,
+        citizenId: claims.citizenId,
+        role: claims.role,
+        appointmentId: claims.appointmentId,
+      },
+      signingTime: claims.signedAt,
+    };
+    const { document } = request;
+    if (document === undefined) {
+      return fail(
+        'INDETERMINATE',
+        'SIGNED_DATA_NOT_FOUND',
+        {
+          name: 'document-digest',
+          result: 'INDETERMINATE',
+          detail: 'the signed document was not given',
+        },
+        rest,
+      );
+    }
+    if (
+      typeof document !== 'string' ||
+      !/^[A-Za-z0-9_-]*$/.test(document) ||
+      createHash('sha256').update(Buffer.from(document, 'base64url')).digest('base64url') !==
+        claims.documentDigest
+    ) {
+      return fail(
+        'TOTAL_FAILED',
+        'HASH_FAILURE',
+        {
+          name: 'document-digest',
+          result: 'FAILED',
+          detail: 'the document given is not the one signed',
+        },
+        rest,
+      );
+    }
+    checks.push({ name: 'document-digest', result: 'PASSED' });
+    const judgement = judgeRepresentativeAtSigningTime(corporation, appointment, claims.signedAt);
+    return report(judgement.indication, judgement.subIndication, [...checks, ...judgement.checks], {
+      validationTime,
+      ...rest,
+    });
+  }
+
   /** Format, key and signature value, as of now: shared by validation and timestamping. */
-  prove(request: SignatureInput, validationTime: string): SignatureProof {
+  prove(request: SignatureInput, validationTime: string, parsed = parseJws(request)): SignatureProof {
     const fail = (indication: Indication, sub: SubIndication, checks: Check[]): SignatureProof => ({
       ok: false,
       report: report(indication, sub, checks, { validationTime }),
     });
-    const parsed = parseJws(request);
     if (!parsed.ok) {
       const check: Check = { name: 'format', result: 'FAILED', detail: parsed.reason };
       return parsed.missingPayload
@@ -169,13 +271,15 @@ function report(
 }
 
 function signerOf({ corporation, key }: RegisteredKey): Signer {
+  return { ...corporationOf(corporation), kind: key.usage, kid: key.kid };
+}
+
+function corporationOf(corporation: RegisteredCorporation) {
   return {
     corporationId: corporation.corporationId,
     brNumber: corporation.brNumber,
     nameEn: corporation.nameEn,
     ...(corporation.nameZh !== undefined && { nameZh: corporation.nameZh }),
-    kind: key.usage,
-    kid: key.kid,
   };
 }
 

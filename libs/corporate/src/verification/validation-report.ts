@@ -16,6 +16,7 @@ export type SubIndication =
   | 'NOT_YET_VALID'
   // INDETERMINATE
   | 'NO_SIGNING_CERTIFICATE_FOUND'
+  | 'SIG_CONSTRAINTS_FAILURE'
   | 'CRYPTO_CONSTRAINTS_FAILURE'
   | 'SIGNED_DATA_NOT_FOUND'
   | 'REVOKED_NO_POE'
@@ -30,7 +31,9 @@ export type CheckName =
   | 'signature-timestamp'
   | 'key-validity-at-signing-time'
   | 'key-not-revoked-at-signing-time'
-  | 'corporation-status-at-signing-time';
+  | 'corporation-status-at-signing-time'
+  | 'document-digest'
+  | 'representative-appointment-at-signing-time';
 
 export interface Check {
   readonly name: CheckName;
@@ -39,15 +42,28 @@ export interface Check {
   readonly detail?: string;
 }
 
-export interface Signer {
+interface SignerCorporation {
   readonly corporationId: string;
   readonly brNumber: string;
   readonly nameEn: string;
   readonly nameZh?: string;
-  /** An organisational seal: the corporation as a whole, not a person. */
-  readonly kind: 'seal';
-  readonly kid: string;
 }
+
+export type Signer = SignerCorporation &
+  (
+    | {
+        /** An organisational seal: the corporation as a whole, not a person. */
+        readonly kind: 'seal';
+        readonly kid: string;
+      }
+    | {
+        /** A representative, approving in their app; the platform signed for them. */
+        readonly kind: 'representative';
+        readonly citizenId: string;
+        readonly role: string;
+        readonly appointmentId: string;
+      }
+  );
 
 export interface ValidationReport {
   readonly indication: Indication;

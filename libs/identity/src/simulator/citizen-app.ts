@@ -161,10 +161,22 @@ export class CitizenApp {
     });
   }
 
-  private async signed(action: CitizenAppAction): Promise<{ deviceId: string; signature: string }> {
+  /**
+   * The citizen's approval of another context's request (e.g. signing for a corporation): the payload signed by
+   * this device, with who signs it, as such requests carry it.
+   */
+  async signRequest(
+    payload: JsonObject,
+  ): Promise<{ citizenId: string; deviceId: string; signature: string }> {
+    return { citizenId: this.citizenId, ...(await this.signed(payload)) };
+  }
+
+  private async signed(
+    payload: CitizenAppAction | JsonObject,
+  ): Promise<{ deviceId: string; signature: string }> {
     return {
       deviceId: this.deviceId,
-      signature: await signDevicePayload(this.privateKey, action, this.now()),
+      signature: await signDevicePayload(this.privateKey, payload as JsonObject, this.now()),
     };
   }
 
