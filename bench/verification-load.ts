@@ -9,15 +9,17 @@ export interface VerificationLoadPlan {
   readonly warmUp: number;
   readonly requests: number;
   readonly inFlight: number;
+  /** The indication or sub-indication every answer must carry. */
+  readonly expect: string;
 }
 
 export interface VerificationLoadResult {
   readonly perSecond: number;
-  /** Answers that were not a 200 with TOTAL_PASSED: must be 0 for the figure to count. */
+  /** Answers that were not a 200 with the expected indication: must be 0 for the figure to count. */
   readonly notPassed: number;
 }
 
-/** POSTs the bodies over keep-alive connections, at most `inFlight` at once; counts every answer not passed. */
+/** POSTs the bodies over keep-alive connections, at most `inFlight` at once; counts every unexpected answer. */
 export async function generateVerificationLoad(plan: VerificationLoadPlan): Promise<VerificationLoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: plan.inFlight });
   const url = new URL(plan.url);
@@ -36,7 +38,7 @@ export async function generateVerificationLoad(plan: VerificationLoadPlan): Prom
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString();
-            if (res.statusCode !== 200 || !text.includes('"indication":"TOTAL_PASSED"')) notPassed++;
+            if (res.statusCode !== 200 || !text.includes(`"${plan.expect}"`)) notPassed++;
             resolve();
           });
         },
