@@ -140,7 +140,7 @@ async function registerSealKey(baseUrl: string, publicKey: KeyObject): Promise<s
     crNumber: '7654321',
     nameEn: 'Bench Seal Limited',
   });
-  const { keys } = await post('/admin/corporations/87654321/keys', {
+  const { keys } = await post('/corporate/corporations/87654321/keys', {
     publicJwk: publicKey.export({ format: 'jwk' }),
   });
   return keys[0]!.kid;

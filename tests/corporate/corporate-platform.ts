@@ -78,7 +78,7 @@ export async function registerKey(
   const before = await http.get(`/admin/corporations/${corporationId}`).set(admin).expect(200);
   const known = new Set((before.body.keys as { kid: string }[]).map((k) => k.kid));
   const answer = await http
-    .post(`/admin/corporations/${corporationId}/keys`)
+    .post(`/corporate/corporations/${corporationId}/keys`)
     .set(admin)
     .send({ publicJwk: key.publicJwk, ...extra })
     .expect(201);

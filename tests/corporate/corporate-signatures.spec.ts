@@ -64,7 +64,7 @@ describe.each(storageTargets('corporate'))(
       it('appoints, changes and revokes a representative, each an event on the corporation stream', async () => {
         const { corporationId } = await registeredCorporation(http);
         const appointed = await http
-          .post(`/admin/corporations/${corporationId}/appointments`)
+          .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
           .send({ citizenId: 'citizen-1', role: 'authorised-signatory', eservices: ['etax'] })
           .expect(201);
@@ -75,26 +75,30 @@ describe.each(storageTargets('corporate'))(
           eservices: ['etax'],
         });
         const twice = await http
-          .post(`/admin/corporations/${corporationId}/appointments`)
+          .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
           .send({ citizenId: 'citizen-1', role: 'user', eservices: ['*'] })
           .expect(409);
         expect(twice.body.code).toBe('ALREADY_APPOINTED');
 
         const changed = await http
-          .patch(`/admin/corporations/${corporationId}/appointments/${appointment.appointmentId}`)
+          .patch(`/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}`)
           .set(admin)
           .send({ role: 'administrator', eservices: ['*'] })
           .expect(200);
         expect(changed.body.appointments[0]).toMatchObject({ role: 'administrator', eservices: ['*'] });
         const revoked = await http
-          .post(`/admin/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`)
+          .post(
+            `/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`,
+          )
           .set(admin)
           .send({ reason: 'left the company' })
           .expect(200);
         expect(revoked.body.appointments[0].revokedAt).toBe(clock.now().toISOString());
         const again = await http
-          .post(`/admin/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`)
+          .post(
+            `/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`,
+          )
           .set(admin)
           .send({ reason: 'again' })
           .expect(409);
@@ -114,7 +118,7 @@ describe.each(storageTargets('corporate'))(
         const { corporationId } = await registeredCorporation(http);
         const send = () =>
           http
-            .post(`/admin/corporations/${corporationId}/appointments`)
+            .post(`/corporate/corporations/${corporationId}/appointments`)
             .set({ ...admin, 'Idempotency-Key': `appoint-${corporationId}` })
             .send({ citizenId: 'citizen-2', role: 'user', eservices: ['etax'] })
             .expect(201);
@@ -181,7 +185,7 @@ describe.each(storageTargets('corporate'))(
         expect(genTime).toBe(clock.now().toISOString());
         clock.advance(HOUR);
         await http
-          .post(`/admin/corporations/${corporationId}/keys/${kid}/revocation`)
+          .post(`/corporate/corporations/${corporationId}/keys/${kid}/revocation`)
           .set(admin)
           .send({ reason: 'superseded' })
           .expect(200);
@@ -208,7 +212,7 @@ describe.each(storageTargets('corporate'))(
         const lateToken = (await timestamp(late)).timestamp;
         clock.advance(HOUR);
         await http
-          .post(`/admin/corporations/${corporationId}/keys/${kid}/revocation`)
+          .post(`/corporate/corporations/${corporationId}/keys/${kid}/revocation`)
           .set(admin)
           .send({ reason: 'compromised', compromisedSince })
           .expect(200);
@@ -231,7 +235,7 @@ describe.each(storageTargets('corporate'))(
         clock.advance(HOUR);
         const successor = newKey('EdDSA');
         const rotated = await http
-          .post(`/admin/corporations/${corporationId}/keys/${kid}/rotation`)
+          .post(`/corporate/corporations/${corporationId}/keys/${kid}/rotation`)
           .set(admin)
           .send({ successor: { publicJwk: successor.publicJwk } })
           .expect(200);
@@ -260,7 +264,7 @@ describe.each(storageTargets('corporate'))(
         });
         await http.post('/corporate/signature-timestamps').send({ jws: later }).expect(422);
         const refused = await http
-          .post(`/admin/corporations/${corporationId}/keys`)
+          .post(`/corporate/corporations/${corporationId}/keys`)
           .set(admin)
           .send({ publicJwk: newKey().publicJwk })
           .expect(409);
@@ -271,7 +275,7 @@ describe.each(storageTargets('corporate'))(
         const { corporationId } = await registeredCorporation(http);
         const es = newKey('ES256');
         const post = (body: object) =>
-          http.post(`/admin/corporations/${corporationId}/keys`).set(admin).send(body);
+          http.post(`/corporate/corporations/${corporationId}/keys`).set(admin).send(body);
         const privateJwk = es.privateKey.export({ format: 'jwk' });
         expect((await post({ publicJwk: privateJwk }).expect(400)).body.code).toBe('SIGNING_KEY_INVALID');
         expect((await post({ publicJwk: es.publicJwk, algorithms: ['RS256'] }).expect(400)).body.code).toBe(

@@ -38,7 +38,7 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   };
   const appoint = async (corporationId: string, citizenId: string, extra: object = {}) => {
     const { body } = await http
-      .post(`/admin/corporations/${corporationId}/appointments`)
+      .post(`/corporate/corporations/${corporationId}/appointments`)
       .set(admin)
       .send({ citizenId, role: 'authorised-signatory', eservices: ['*'], ...extra })
       .expect(201);
@@ -85,7 +85,7 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
 
     clock.advance(HOUR);
     await http
-      .post(`/admin/corporations/${corporationId}/appointments/${appointmentId}/revocation`)
+      .post(`/corporate/corporations/${corporationId}/appointments/${appointmentId}/revocation`)
       .set(admin)
       .send({ reason: 'left the company' })
       .expect(200);
@@ -164,5 +164,75 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
       .send({ ...(await phone.signRequest(payloadFor(corporationId, other))), documentDigest })
       .expect(401);
     expect(response.body.code).toBe('DEVICE_SIGNATURE_INVALID');
+  });
+
+  describe('corporate administrators, from their app', () => {
+    const asAdministrator = async (phone: CitizenApp, method: 'POST', path: string, body: object) => {
+      const { citizenId, deviceId, signature } = await phone.signRequest({
+        action: 'administer-corporation',
+        method,
+        path,
+        body: body as never,
+      });
+      return http
+        .post(path)
+        .set({ 'X-Citizen-Id': citizenId, 'X-Device-Id': deviceId, 'X-Device-Signature': signature })
+        .send(body);
+    };
+
+    it('appoints and revokes representatives on a device-signed request of an administrator', async () => {
+      const { corporationId } = await registeredCorporation(http);
+      const administrator = await citizen();
+      await appoint(corporationId, administrator.citizenId, { role: 'administrator' });
+      const newcomer = await citizen();
+      const path = `/corporate/corporations/${corporationId}/appointments`;
+      const body = { citizenId: newcomer.citizenId, role: 'authorised-signatory', eservices: ['*'] };
+      const appointed = await asAdministrator(administrator, 'POST', path, body);
+      expect(appointed.status).toBe(201);
+      const appointment = (
+        appointed.body.appointments as { appointmentId: string; citizenId: string }[]
+      ).find((a) => a.citizenId === newcomer.citizenId)!;
+      expect((await signFor(newcomer, corporationId)).status).toBe(201);
+
+      const revocationPath = `${path}/${appointment.appointmentId}/revocation`;
+      const revoked = await asAdministrator(administrator, 'POST', revocationPath, { reason: 'moved on' });
+      expect(revoked.status).toBe(200);
+      expect((await signFor(newcomer, corporationId)).body.code).toBe('NOT_A_REPRESENTATIVE');
+    });
+
+    it('refuses a representative who is not an administrator, a signature for another request, and no credential', async () => {
+      const { corporationId } = await registeredCorporation(http);
+      const signatory = await citizen();
+      await appoint(corporationId, signatory.citizenId);
+      const path = `/corporate/corporations/${corporationId}/appointments`;
+      const body = { citizenId: 'someone', role: 'administrator', eservices: ['*'] };
+      expect((await asAdministrator(signatory, 'POST', path, body)).body.code).toBe(
+        'NOT_A_CORPORATE_ADMINISTRATOR',
+      );
+
+      const administrator = await citizen();
+      await appoint(corporationId, administrator.citizenId, { role: 'administrator' });
+      const { citizenId, deviceId, signature } = await administrator.signRequest({
+        action: 'administer-corporation',
+        method: 'POST',
+        path,
+        body: { ...body, role: 'user' },
+      });
+      const forged = await http
+        .post(path)
+        .set({ 'X-Citizen-Id': citizenId, 'X-Device-Id': deviceId, 'X-Device-Signature': signature })
+        .send(body)
+        .expect(401);
+      expect(forged.body.code).toBe('DEVICE_SIGNATURE_INVALID');
+
+      const other = await registeredCorporation(http);
+      const elsewhere = `/corporate/corporations/${other.corporationId}/appointments`;
+      expect((await asAdministrator(administrator, 'POST', elsewhere, body)).body.code).toBe(
+        'NOT_A_CORPORATE_ADMINISTRATOR',
+      );
+      expect((await http.post(path).send(body).expect(401)).body.code).toBe(
+        'CORPORATE_ADMINISTRATOR_REQUIRED',
+      );
+    });
   });
 });

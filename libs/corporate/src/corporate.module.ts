@@ -3,6 +3,8 @@ import { ChangeCorporationHandler } from './commands/change-corporation.handler.
 import { CorporateWrites } from './commands/corporate-writes.js';
 import { SignForCorporationHandler } from './commands/sign-for-corporation.handler.js';
 import { RepresentativeSignatures } from './signing/representative-signatures.js';
+import { CorporateAdministratorGuard } from './http/corporate-administrator.guard.js';
+import { CorporationAdministrationController } from './http/corporation-administration.controller.js';
 import { CorporationsController } from './http/corporations.controller.js';
 import { SignatureValidationController } from './http/signature-validation.controller.js';
 import { CorporateRegistry } from './verification/corporate-registry.js';
@@ -14,7 +16,7 @@ import { SignatureValidator } from './verification/signature-validator.js';
  * timestamps, and the validation of corporate signatures for relying parties.
  */
 @Module({
-  controllers: [CorporationsController, SignatureValidationController],
+  controllers: [CorporationsController, CorporationAdministrationController, SignatureValidationController],
   providers: [
     CorporateWrites,
     ChangeCorporationHandler,
@@ -23,6 +25,7 @@ import { SignatureValidator } from './verification/signature-validator.js';
     SignatureTimestamps,
     RepresentativeSignatures,
     SignatureValidator,
+    CorporateAdministratorGuard,
   ],
   exports: [CorporateRegistry],
 })

@@ -11,6 +11,7 @@ import { CorporateRegistry } from '../verification/corporate-registry.js';
 import { SignatureTimestamps } from '../verification/signature-timestamps.js';
 import { SignatureValidator } from '../verification/signature-validator.js';
 import type { ValidationReport } from '../verification/validation-report.js';
+import { CorporationIdPipe } from './corporation-id.pipe.js';
 import { verificationKeysOf } from './verification-keys.js';
 import {
   RepresentativeSigningDto,
@@ -59,7 +60,7 @@ export class SignatureValidationController {
   @Post('corporations/:corporationId/representative-signatures')
   @HttpCode(201)
   signForCorporation(
-    @Param('corporationId') corporationId: string,
+    @Param('corporationId', CorporationIdPipe) corporationId: string,
     @Body() body: RepresentativeSigningDto,
     @Context() context: CommandContext,
   ): Promise<RepresentativeSignature> {
