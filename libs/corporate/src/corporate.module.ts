@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { CORPORATE_REPRESENTATION } from '#libs/identity';
 import { ChangeCorporationHandler } from './commands/change-corporation.handler.js';
 import { CorporateWrites } from './commands/corporate-writes.js';
 import { SignForCorporationHandler } from './commands/sign-for-corporation.handler.js';
@@ -8,13 +9,16 @@ import { CorporationAdministrationController } from './http/corporation-administ
 import { CorporationsController } from './http/corporations.controller.js';
 import { SignatureValidationController } from './http/signature-validation.controller.js';
 import { CorporateRegistry } from './verification/corporate-registry.js';
+import { RegistryRepresentation } from './verification/registry-representation.js';
 import { SignatureTimestamps } from './verification/signature-timestamps.js';
 import { SignatureValidator } from './verification/signature-validator.js';
 
 /**
  * Digital Corporate Identity: corporations, their representatives and signing keys, the platform's signature
- * timestamps, and the validation of corporate signatures for relying parties.
+ * timestamps, and the validation of corporate signatures for relying parties. Global, as it provides the
+ * identity context's CORPORATE_REPRESENTATION port (which corporation a citizen may pick at a login).
  */
+@Global()
 @Module({
   controllers: [CorporationsController, CorporationAdministrationController, SignatureValidationController],
   providers: [
@@ -26,7 +30,9 @@ import { SignatureValidator } from './verification/signature-validator.js';
     RepresentativeSignatures,
     SignatureValidator,
     CorporateAdministratorGuard,
+    RegistryRepresentation,
+    { provide: CORPORATE_REPRESENTATION, useExisting: RegistryRepresentation },
   ],
-  exports: [CorporateRegistry],
+  exports: [CorporateRegistry, CORPORATE_REPRESENTATION],
 })
 export class CorporateModule {}
