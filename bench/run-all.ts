@@ -5,6 +5,7 @@ import pg from 'pg';
 import { runPostgres, runSqlite, type Figure } from './event-store.bench.js';
 import { run as runLogin } from './login.bench.js';
 import { run as runPiiVault } from './pii-vault.bench.js';
+import { run as runCorporateVerification } from './corporate-verification.bench.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -49,6 +50,8 @@ if (await postgresReachable()) {
 }
 console.log('pii vault...');
 for (const [name, value] of Object.entries(await runPiiVault())) figures.push({ name, value, unit: 'ops/s' });
+console.log('corporate signature validation, raw and over HTTP...');
+figures.push(...(await runCorporateVerification()));
 console.log('login with iAM Smart over HTTP (a few minutes)...');
 figures.push(...(await runLogin()));
 
@@ -65,6 +68,11 @@ const report = [
     'temporary directory). The load generator (the e-service with openid-client, the browsers, the app ' +
     "simulator) is the benchmark's process, on the same cores. One login in flight shows each step's own time, " +
     "without queueing. The platform's CPU time per login bounds its rate on one event loop: 1000 / that figure.",
+  '',
+  'Corporate signature figures: ES256 `crypto.verify` alone on one thread, against complete validations (JSON ' +
+    'body, JWS checks, key lookup in the in-memory registry, signature, judgement at signing time, report) through ' +
+    '`POST /corporate/signatures/validation`, the load generator on a worker thread (keep-alive, 32 in flight); ' +
+    'five alternated rounds of each, medians compared.',
   '',
 ].join('\n');
 console.log(`\n${table(figures)}`);

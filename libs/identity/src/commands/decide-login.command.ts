@@ -10,6 +10,8 @@ export interface LoginDecisionInput {
   readonly approvedClaims: readonly ClaimName[];
   /** The device's compact JWS over the decision (see signed-payloads.ts). */
   readonly signature: string;
+  /** With the `corporate` scope: the corporation the citizen acts for. */
+  readonly corporationId?: string;
 }
 
 export interface LoginDecisionOutcome {

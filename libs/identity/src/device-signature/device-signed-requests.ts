@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AggregateStore } from '#libs/eventsourcing';
 import type { JsonObject } from '#libs/event-store';
 import { citizenStream } from '../domain/citizen.events.js';
+import { assertDeviceMayAct, assertNotSuspended } from '../domain/citizen.decide.js';
 import { citizen, type RegisteredCitizen } from '../domain/citizen.state.js';
 import { DeviceSignatureUses } from './device-signature-uses.js';
 import { deviceSignatureInvalid, verifyDeviceSignature } from './verify-device-signature.js';
@@ -58,5 +59,16 @@ export class DeviceSignedRequests {
     if (!device) throw noSuchDevice();
     const { acceptableUntil } = await verifyDeviceSignature(signer.signature, device.publicKey, payload, now);
     return { citizen: state, acceptableUntil };
+  }
+
+  /**
+   * For other contexts' app requests (a representative signing for a corporation, say): the citizen who signed
+   * `payload` with a device that may still act, and who is not suspended.
+   */
+  async citizenActing(signer: DeviceSigner, payload: JsonObject, now: Date): Promise<string> {
+    const state = await this.verify(signer, payload, now);
+    assertDeviceMayAct(state, signer.deviceId);
+    assertNotSuspended(state);
+    return state.citizenId;
   }
 }

@@ -17,6 +17,8 @@ export interface LoginDecision {
   readonly challenge: string;
   readonly decision: 'approve' | 'deny';
   readonly approvedClaims: readonly ClaimName[];
+  /** With the `corporate` scope: the corporation the citizen acts for. */
+  readonly corporationId?: string;
 }
 
 export const loginDecisionPayload = (decision: LoginDecision): JsonObject => ({
@@ -24,6 +26,7 @@ export const loginDecisionPayload = (decision: LoginDecision): JsonObject => ({
   challenge: decision.challenge,
   decision: decision.decision,
   approvedClaims: [...decision.approvedClaims].sort(),
+  ...(decision.corporationId !== undefined && { corporationId: decision.corporationId }),
 });
 
 /** A change to the citizen's own account, made from the app; signed as it stands. */

@@ -276,3 +276,40 @@ describe('a login request (property)', () => {
     );
   });
 });
+
+describe('DecideLogin with the corporate scope', () => {
+  const corporateRequested = decideLoginRequest(
+    { ...request, corporate: true },
+    loginRequest.initialState(),
+    requestedAt,
+  );
+  const actingFor = { corporationId: '12345678', name: 'Harbour Trading Limited', role: 'user' };
+
+  it('records the corporation the citizen may act for, and reports it with the approval', () => {
+    const [approved] = given(corporateRequested).when({
+      ...approve(['name']),
+      corporationId: '12345678',
+      actingFor,
+    });
+    expect(approved).toMatchObject({ type: 'LoginApproved', data: { actingFor } });
+    expect(loginStatusOf(fold(loginRequest, [...corporateRequested, approved!]), during)).toMatchObject({
+      state: 'approved',
+      actingFor,
+    });
+  });
+
+  it('needs a corporation, one the corporate context offered', () => {
+    expect(() => given(corporateRequested).when(approve(['name']))).toThrow(
+      refusal('CORPORATION_REQUIRED', 400),
+    );
+    expect(() => given(corporateRequested).when({ ...approve(['name']), corporationId: '12345678' })).toThrow(
+      refusal('CORPORATION_NOT_AVAILABLE', 403),
+    );
+  });
+
+  it('takes no corporation where none was asked for', () => {
+    expect(() =>
+      given(requested).when({ ...approve(['name']), corporationId: '12345678', actingFor }),
+    ).toThrow(refusal('CORPORATION_NOT_REQUESTED', 400));
+  });
+});

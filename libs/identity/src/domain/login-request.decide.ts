@@ -1,5 +1,5 @@
 import { DomainError } from '#libs/errors';
-import { CLAIM_NAMES, type ClaimName } from '../login/login-gateway.js';
+import { CLAIM_NAMES, type ActingFor, type ClaimName } from '../login/login-gateway.js';
 import type { AssuranceLevel } from './citizen.events.js';
 import { assertDeviceMayAct, assertNotSuspended } from './citizen.decide.js';
 import type { RegisteredCitizen } from './citizen.state.js';
@@ -13,6 +13,7 @@ export interface RequestLogin {
   readonly eServiceName: string;
   readonly minimumAcr: AssuranceLevel;
   readonly claims: readonly ClaimName[];
+  readonly corporate?: boolean;
   readonly challenge: string;
   readonly shortCode: string;
   /** Shared with the short code's assignment, which must end with the request. */
@@ -27,6 +28,9 @@ export interface DecideLogin {
   /** The citizen as they are now, once the signature of `deviceId` proved that they are the one deciding. */
   readonly citizen: RegisteredCitizen;
   readonly deviceId: string;
+  /** The corporation the citizen picked, and what the corporate context answered for it (if it may). */
+  readonly corporationId?: string;
+  readonly actingFor?: ActingFor;
 }
 
 export type LoginRequestCommand = RequestLogin | DecideLogin;
@@ -54,6 +58,7 @@ export function decideLoginRequest(
             eServiceName: command.eServiceName,
             minimumAcr: command.minimumAcr,
             claims: [...command.claims],
+            ...(command.corporate && { corporate: true }),
             challenge: command.challenge,
             shortCode: command.shortCode,
             requestedAt: now.toISOString(),
@@ -118,6 +123,7 @@ export function decideLoginRequest(
           400,
         );
       }
+      const actingFor = decideActingFor(request, command);
       if (command.approvedClaims.includes('hkid') && citizen.assuranceLevel !== 'plus') {
         throw new DomainError(
           'HKID_REQUIRES_PLUS',
@@ -134,12 +140,32 @@ export function decideLoginRequest(
             deviceId,
             acr: citizen.assuranceLevel,
             approvedClaims: [...new Set(command.approvedClaims)].sort(),
+            ...(actingFor && { actingFor: { ...actingFor } }),
             approvedAt: now.toISOString(),
           },
         },
       ];
     }
   }
+}
+
+/** With the `corporate` scope, an approval must name a corporation the citizen may act for at this e-service. */
+function decideActingFor(request: { corporate?: boolean }, command: DecideLogin): ActingFor | undefined {
+  if (!request.corporate) {
+    if (command.corporationId === undefined) return undefined;
+    throw new DomainError('CORPORATION_NOT_REQUESTED', 'this e-service did not ask for a corporation', 400);
+  }
+  if (command.corporationId === undefined) {
+    throw new DomainError('CORPORATION_REQUIRED', 'pick the corporation you act for at this e-service', 400);
+  }
+  if (!command.actingFor) {
+    throw new DomainError(
+      'CORPORATION_NOT_AVAILABLE',
+      'you hold no appointment in force at this corporation that covers this e-service',
+      403,
+    );
+  }
+  return command.actingFor;
 }
 
 export function loginRequestNotFound(loginRequestId: string): DomainError {

@@ -10,6 +10,8 @@ export type LoginRequested = DomainEvent<
     eServiceName: string;
     minimumAcr: AssuranceLevel;
     claims: ClaimName[];
+    /** The e-service asked for the `corporate` scope: an approval names the corporation acted for. */
+    corporate?: boolean;
     /** 32 random bytes, base64url: what the approving device signs, so that an approval fits one request only. */
     challenge: string;
     shortCode: string;
@@ -27,6 +29,7 @@ export type LoginApproved = DomainEvent<
     acr: AssuranceLevel;
     /** Sorted; a subset of the requested claims, chosen by the citizen. */
     approvedClaims: ClaimName[];
+    actingFor?: { corporationId: string; name: string; role: string };
     approvedAt: string;
   }
 >;

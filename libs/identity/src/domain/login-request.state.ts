@@ -49,8 +49,8 @@ export function loginStatusOf(state: LoginRequest, now: Date): LoginStatus {
         ? { state: 'expired' }
         : { state: 'pending', expiresAt: state.request.expiresAt };
     case 'approved': {
-      const { citizenId, deviceId, acr, approvedClaims } = state.approval;
-      return { state: 'approved', citizenId, deviceId, acr, approvedClaims };
+      const { citizenId, deviceId, acr, approvedClaims, actingFor } = state.approval;
+      return { state: 'approved', citizenId, deviceId, acr, approvedClaims, ...(actingFor && { actingFor }) };
     }
     case 'denied':
       return { state: 'denied' };

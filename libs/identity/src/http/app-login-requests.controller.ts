@@ -26,10 +26,18 @@ export class AppLoginRequestsController {
     @Body() body: LoginDecisionDto,
     @Context() context: CommandContext,
   ): Promise<LoginDecisionOutcome> {
-    const { citizenId, deviceId, decision, approvedClaims, signature } = body;
+    const { citizenId, deviceId, decision, approvedClaims, signature, corporationId } = body;
     return this.commands.execute(
       new DecideLoginCommand(
-        { loginRequestId, citizenId, deviceId, decision, approvedClaims, signature },
+        {
+          loginRequestId,
+          citizenId,
+          deviceId,
+          decision,
+          approvedClaims,
+          signature,
+          ...(corporationId !== undefined && { corporationId }),
+        },
         context,
       ),
     );

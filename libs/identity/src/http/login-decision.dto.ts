@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsUUID, Matches, ValidateIf } from 'class-validator';
 import { CLAIM_NAMES, type ClaimName } from '../login/login-gateway.js';
 import { DeviceSignedDto } from './device-signed.dto.js';
 
@@ -15,4 +15,9 @@ export class LoginDecisionDto extends DeviceSignedDto {
   @ArrayUnique()
   @IsIn(CLAIM_NAMES, { each: true })
   approvedClaims!: ClaimName[];
+
+  /** With the `corporate` scope: the corporation the citizen acts for. */
+  @ValidateIf((_dto, value) => value !== undefined)
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'corporationId must be a corporation id' })
+  corporationId?: string;
 }

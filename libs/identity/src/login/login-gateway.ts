@@ -18,6 +18,8 @@ export interface StartLogin {
   readonly minimumAcr: AssuranceLevel;
   /** The claims (see CLAIM_NAMES) the e-service asks the citizen to share; may be empty (login only). */
   readonly claims: readonly ClaimName[];
+  /** The `corporate` scope: the citizen picks, in the app, a corporation they act for. */
+  readonly corporate?: boolean;
 }
 
 export interface StartedLogin {
@@ -39,6 +41,8 @@ export type LoginStatus =
       readonly acr: AssuranceLevel;
       /** Exactly the claims the citizen approved for this e-service: the only ones it may receive. */
       readonly approvedClaims: readonly ClaimName[];
+      /** With the `corporate` scope: the corporation the citizen chose to act for. */
+      readonly actingFor?: ActingFor;
     }
   | { readonly state: 'denied' }
   | { readonly state: 'expired' }
@@ -65,5 +69,21 @@ export interface CitizenClaims {
   ): Promise<{ readonly status: 'active' | 'suspended'; readonly acr: AssuranceLevel } | undefined>;
 }
 
+/** A corporation a citizen acts for, with their role there. */
+export interface ActingFor {
+  readonly corporationId: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+/**
+ * Which corporations a citizen may act for at an e-service, at a time: implemented by the Digital Corporate
+ * Identity context (libs/corporate), so that this context never depends on it.
+ */
+export interface CorporateRepresentation {
+  actingFor(citizenId: string, clientId: string, corporationId: string, at: Date): ActingFor | undefined;
+}
+
 export const LOGIN_GATEWAY = Symbol('LoginGateway');
+export const CORPORATE_REPRESENTATION = Symbol('CorporateRepresentation');
 export const CITIZEN_CLAIMS = Symbol('CitizenClaims');

@@ -16,6 +16,8 @@ export interface PendingLoginRequest {
   readonly eServiceName: string;
   readonly claims: readonly ClaimName[];
   readonly minimumAcr: AssuranceLevel;
+  /** Present when the e-service asks which corporation the citizen acts for: the approval must name one. */
+  readonly corporate?: true;
   readonly challenge: string;
   readonly expiresAt: string;
 }
@@ -52,6 +54,14 @@ export class LoginRequests implements LoginGateway {
     const { state } = await this.aggregates.load(loginRequestStream(holder.loginRequestId), loginRequest);
     if (state.status !== 'pending' || hasExpired(state.request, this.clock.now())) throw notFound();
     const { loginRequestId, eServiceName, claims, minimumAcr, challenge, expiresAt } = state.request;
-    return { loginRequestId, eServiceName, claims, minimumAcr, challenge, expiresAt };
+    return {
+      loginRequestId,
+      eServiceName,
+      claims,
+      minimumAcr,
+      ...(state.request.corporate && { corporate: true as const }),
+      challenge,
+      expiresAt,
+    };
   }
 }

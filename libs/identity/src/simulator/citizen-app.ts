@@ -34,6 +34,7 @@ export interface LoginDecisionBody {
   readonly deviceId: string;
   readonly decision: 'approve' | 'deny';
   readonly approvedClaims: readonly ClaimName[];
+  readonly corporationId?: string;
   readonly signature: string;
 }
 
@@ -93,12 +94,16 @@ export class CitizenApp {
     return this.call('GET', `/app/login-requests/${encodeURIComponent(shortCode)}`);
   }
 
-  /** Shares `claims` (by default all those requested) with the e-service. */
+  /** Shares `claims` (by default all those requested) with the e-service, acting for `corporationId` if given. */
   async approve(
     request: PendingLoginRequest,
     claims: readonly ClaimName[] = request.claims,
+    corporationId?: string,
   ): Promise<LoginDecisionOutcome> {
-    return this.sendDecision(request.loginRequestId, await this.signDecision(request, 'approve', claims));
+    return this.sendDecision(
+      request.loginRequestId,
+      await this.signDecision(request, 'approve', claims, corporationId),
+    );
   }
 
   async deny(request: PendingLoginRequest): Promise<LoginDecisionOutcome> {
@@ -110,13 +115,16 @@ export class CitizenApp {
     request: Pick<PendingLoginRequest, 'loginRequestId' | 'challenge'>,
     decision: 'approve' | 'deny',
     approvedClaims: readonly ClaimName[],
+    corporationId?: string,
   ): Promise<LoginDecisionBody> {
-    const payload = loginDecisionPayload({ ...request, decision, approvedClaims });
+    const chosen = corporationId === undefined ? {} : { corporationId };
+    const payload = loginDecisionPayload({ ...request, decision, approvedClaims, ...chosen });
     return {
       citizenId: this.citizenId,
       deviceId: this.deviceId,
       decision,
       approvedClaims,
+      ...chosen,
       signature: await signDevicePayload(this.privateKey, payload, this.now()),
     };
   }
@@ -161,10 +169,22 @@ export class CitizenApp {
     });
   }
 
-  private async signed(action: CitizenAppAction): Promise<{ deviceId: string; signature: string }> {
+  /**
+   * The citizen's approval of another context's request (e.g. signing for a corporation): the payload signed by
+   * this device, with who signs it, as such requests carry it.
+   */
+  async signRequest(
+    payload: JsonObject,
+  ): Promise<{ citizenId: string; deviceId: string; signature: string }> {
+    return { citizenId: this.citizenId, ...(await this.signed(payload)) };
+  }
+
+  private async signed(
+    payload: CitizenAppAction | JsonObject,
+  ): Promise<{ deviceId: string; signature: string }> {
     return {
       deviceId: this.deviceId,
-      signature: await signDevicePayload(this.privateKey, action, this.now()),
+      signature: await signDevicePayload(this.privateKey, payload as JsonObject, this.now()),
     };
   }
 

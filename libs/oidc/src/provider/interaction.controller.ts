@@ -8,6 +8,7 @@ import { commandContextOf, EVENT_STORE } from '#libs/eventsourcing';
 import { LOGIN_GATEWAY, type LoginGateway, type LoginStatus } from '#libs/identity';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
 import { ACR, grantFor, minimumAcr, requestedClaims, type AuthorizationRequest } from './claims-policy.js';
+import { CorporateGrants } from './corporate-grants.js';
 import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
 import { loginPage } from './login-page.js';
 import { recordFailure } from './oidc-provider.factory.js';
@@ -26,6 +27,7 @@ export class InteractionController {
     @Inject(ESERVICE_DIRECTORY) private readonly directory: EServiceDirectory,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logins: InteractionLogins,
+    private readonly corporateGrants: CorporateGrants,
     @Inject(OIDC_OPTIONS) private readonly options: OidcOptions,
   ) {}
 
@@ -76,6 +78,7 @@ export class InteractionController {
     if (granted.claims.length > 0) grant.addOIDCClaims(granted.claims);
     if (granted.rejectedClaims.length > 0) grant.rejectOIDCClaims(granted.rejectedClaims);
     const grantId = await grant.save();
+    if (approved.actingFor) await this.corporateGrants.remember(grantId, approved.actingFor);
     await this.provider.interactionFinished(
       req,
       res,
@@ -127,7 +130,13 @@ export class InteractionController {
     const claims = requestedClaims(request);
     const minimum = minimumAcr(request, claims);
     const started = await this.gateway.start(
-      { clientId, eServiceName: eService?.name ?? clientId, minimumAcr: minimum, claims },
+      {
+        clientId,
+        eServiceName: eService?.name ?? clientId,
+        minimumAcr: minimum,
+        claims,
+        ...(request.scope.split(' ').includes('corporate') && { corporate: true }),
+      },
       { ...commandContextOf(req), actor: `eservice:${clientId}` },
     );
     const login = await this.logins.remember(uid, { ...started, minimumAcr: minimum });

@@ -7,6 +7,7 @@ import type { CitizenClaims } from '#libs/identity';
 import type { EServiceDirectory } from '../eservices/eservice-directory.js';
 import { ACR, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
 import { escapeHtml } from './login-page.js';
+import { CORPORATE_CLAIMS, setupCorporateGrants, type CorporateGrants } from './corporate-grants.js';
 import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
 import type { OidcOptions } from './oidc-options.js';
@@ -22,6 +23,7 @@ export interface OidcProviderDependencies {
   readonly directory: EServiceDirectory;
   readonly citizens: CitizenClaims;
   readonly signingKeys: SigningKeys;
+  readonly corporateGrants: CorporateGrants;
 }
 
 const logger = new Logger('OpenIdProvider');
@@ -32,13 +34,14 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     await setupOidcPayloads(db);
     await setupSigningKeys(db);
     await setupInteractionLogins(db);
+    await setupCorporateGrants(db);
   });
 
   const configuration: Configuration = {
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
     jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
     cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
-    findAccount: async (_ctx, sub) => {
+    findAccount: async (_ctx, sub, token) => {
       const account = await deps.citizens.account(sub);
       if (!account || account.status !== 'active') return undefined;
       return {
@@ -47,11 +50,17 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
         claims: async (_use, scope, claims, rejected) => ({
           sub,
           ...(await deps.citizens.claims(sub, releasableClaims(scope, Object.keys(claims ?? {}), rejected))),
+          ...(scope.split(' ').includes('corporate') &&
+            (await deps.corporateGrants.claimsOf(token?.grantId as string | undefined))),
         }),
       };
     },
-    claims: { acr: null, ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([s, c]) => [s, [...c]])) },
-    // `corporate` (acting for a company) is granted by the Digital Corporate Identity context; its claims come later.
+    claims: {
+      acr: null,
+      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([s, c]) => [s, [...c]])),
+      // Acting for a company: the corporation picked in the app (Digital Corporate Identity).
+      corporate: [...CORPORATE_CLAIMS],
+    },
     scopes: ['openid', 'offline_access', 'corporate', ...Object.keys(SCOPE_CLAIMS)],
     acrValues: [ACR.basic, ACR.plus],
     // One subject per e-service: two e-services cannot correlate a citizen by `sub`.

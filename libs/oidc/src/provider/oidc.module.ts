@@ -11,6 +11,7 @@ import {
 import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
 import { InteractionController } from './interaction.controller.js';
+import { CorporateGrants } from './corporate-grants.js';
 import { InteractionLogins } from './interaction-logins.js';
 import { createOidcProvider } from './oidc-provider.factory.js';
 import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
@@ -39,6 +40,7 @@ export class OidcModule {
             directory: EServiceDirectory,
             citizens: CitizenClaims,
             signingKeys: SigningKeys,
+            corporateGrants: CorporateGrants,
           ) =>
             createOidcProvider({
               options,
@@ -49,6 +51,7 @@ export class OidcModule {
               directory,
               citizens,
               signingKeys,
+              corporateGrants,
             }),
           inject: [
             READ_MODELS,
@@ -58,7 +61,13 @@ export class OidcModule {
             ESERVICE_DIRECTORY,
             CITIZEN_CLAIMS,
             SigningKeys,
+            CorporateGrants,
           ],
+        },
+        {
+          provide: CorporateGrants,
+          useFactory: (readModels: ReadModelDatabase) => new CorporateGrants(readModels),
+          inject: [READ_MODELS],
         },
         {
           provide: SigningKeys,

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PlatformSigner } from '#libs/eventsourcing';
+
+export const TIMESTAMP_PURPOSE = 'corporate-signature-timestamps';
+/** Explicit typing (RFC 8725 §3.11): a timestamp can never be mistaken for any other platform signature. */
+export const TIMESTAMP_TYP = 'corporate-signature-timestamp+jwt';
+
+/** What the platform attests: this signature value, by this key, existed at `genTime`. */
+export interface TimestampClaims {
+  readonly sigDigest: string;
+  readonly kid: string;
+  readonly genTime: string;
+}
+
+/** As RFC 3161 signature timestamps do, the token binds the signature value, not the document. */
+export const signatureDigest = (signature: Buffer): string =>
+  createHash('sha256').update(signature).digest('base64url');
+
+/** The platform's counter-signature of a signature's time, verifiable offline with the published keys. */
+@Injectable()
+export class SignatureTimestamps {
+  constructor(private readonly signer: PlatformSigner) {}
+
+  issue(claims: TimestampClaims): Promise<string> {
+    return this.signer.sign(TIMESTAMP_PURPOSE, TIMESTAMP_TYP, { ...claims });
+  }
+
+  /** The time the token proves for this signature value and key, or why it proves nothing. */
+  async provenTime(
+    token: unknown,
+    signature: Buffer,
+    kid: string,
+  ): Promise<{ time: string } | { refused: string }> {
+    if (typeof token !== 'string' || token.length > 4096)
+      return { refused: 'the timestamp is not a compact JWS' };
+    let claims: Record<string, unknown>;
+    try {
+      claims = await this.signer.verify(TIMESTAMP_PURPOSE, TIMESTAMP_TYP, token);
+    } catch {
+      return { refused: 'the timestamp is not signed by the platform' };
+    }
+    if (claims['sigDigest'] !== signatureDigest(signature) || claims['kid'] !== kid) {
+      return { refused: 'the timestamp is for another signature' };
+    }
+    const genTime = claims['genTime'];
+    if (typeof genTime !== 'string') return { refused: 'the timestamp has no time' };
+    return { time: genTime };
+  }
+
+  jwks() {
+    return this.signer.publicJwks(TIMESTAMP_PURPOSE);
+  }
+}
