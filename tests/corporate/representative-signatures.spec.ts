@@ -166,6 +166,17 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
     expect(response.body.code).toBe('DEVICE_SIGNATURE_INVALID');
   });
 
+  it('signs once per approval: the same signed request sent again is a replay', async () => {
+    const { corporationId } = await registeredCorporation(http);
+    const phone = await citizen();
+    await appoint(corporationId, phone.citizenId);
+    const approval = { ...(await phone.signRequest(payloadFor(corporationId))), documentDigest };
+    const path = `/corporate/corporations/${corporationId}/representative-signatures`;
+    await http.post(path).send(approval).expect(201);
+    const replayed = await http.post(path).send(approval).expect(401);
+    expect(replayed.body.code).toBe('DEVICE_SIGNATURE_REPLAYED');
+  });
+
   describe('corporate administrators, from their app', () => {
     const asAdministrator = async (phone: CitizenApp, method: 'POST', path: string, body: object) => {
       const { citizenId, deviceId, signature } = await phone.signRequest({

@@ -31,6 +31,7 @@ export class SignForCorporationHandler implements ICommandHandler<SignForCorpora
       signer,
       signForCorporationPayload(corporationId, documentDigest),
       this.clock.now(),
+      context.idempotency?.key,
     );
     const { events } = await this.writes.execute(
       {

@@ -46,6 +46,7 @@ export class CorporateAdministratorGuard implements CanActivate {
       { citizenId, deviceId, signature },
       corporateAdministrationPayload(request.method, request.originalUrl.split('?')[0]!, request.body),
       now,
+      request.header('idempotency-key'),
     );
     const corporationId = String(request.params['corporationId']);
     const corporation = this.registry.corporationOf(corporationId);

@@ -63,10 +63,16 @@ export class DeviceSignedRequests {
 
   /**
    * For other contexts' app requests (a representative signing for a corporation, say): the citizen who signed
-   * `payload` with a device that may still act, and who is not suspended.
+   * `payload` with a device that may still act, and who is not suspended. Each signed request is taken once,
+   * as `verifyOnce` does.
    */
-  async citizenActing(signer: DeviceSigner, payload: JsonObject, now: Date): Promise<string> {
-    const state = await this.verify(signer, payload, now);
+  async citizenActing(
+    signer: DeviceSigner,
+    payload: JsonObject,
+    now: Date,
+    idempotencyKey: string | undefined,
+  ): Promise<string> {
+    const state = await this.verifyOnce(signer, payload, now, idempotencyKey);
     assertDeviceMayAct(state, signer.deviceId);
     assertNotSuspended(state);
     return state.citizenId;
