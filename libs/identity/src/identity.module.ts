@@ -40,7 +40,7 @@ export class IdentityModule implements OnApplicationBootstrap {
         { provide: LOGIN_GATEWAY, useExisting: LoginRequests },
         { provide: CITIZEN_CLAIMS, useClass: CitizenClaimsService },
       ],
-      exports: [LOGIN_GATEWAY, CITIZEN_CLAIMS],
+      exports: [LOGIN_GATEWAY, CITIZEN_CLAIMS, DeviceSignedRequests],
     };
   }
 

@@ -101,7 +101,7 @@ export function decideConsent(command: ConsentCommand, state: Consent, now: Date
     checkRequest(command, now);
     return [{ type: 'ConsentRequested', data: { terms: command.terms, requestedAt: at } }];
   }
-  if (state.status === 'NONE') throw consentNotFound('(unknown)');
+  if (state.status === 'NONE') throw new DomainError('CONSENT_NOT_FOUND', 'no such consent', 404);
   const { consentId } = state.terms;
   const expiry = (): ConsentEvent[] => [{ type: 'ConsentExpired', data: { consentId, expiredAt: at } }];
   const lapsed = (state.status === 'ACTIVE' || state.status === 'PAUSED') && expired(state, now);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AggregateStore } from '#libs/eventsourcing';
 import type { JsonObject } from '#libs/event-store';
 import { citizenStream } from '../domain/citizen.events.js';
+import { assertDeviceMayAct, assertNotSuspended } from '../domain/citizen.decide.js';
 import { citizen, type RegisteredCitizen } from '../domain/citizen.state.js';
 import { deviceSignatureInvalid, verifyDeviceSignature } from './verify-device-signature.js';
 
@@ -29,5 +30,15 @@ export class DeviceSignedRequests {
     if (!device) throw noSuchDevice();
     await verifyDeviceSignature(signer.signature, device.publicKey, payload, now);
     return state;
+  }
+
+  /**
+   * For other contexts (data-exchange consents): the signature verified, and the device and citizen still allowed
+   * to act. Refuses as the citizen's own requests are refused (DEVICE_REVOKED, CITIZEN_SUSPENDED...).
+   */
+  async verifyActing(signer: DeviceSigner, payload: JsonObject, now: Date): Promise<void> {
+    const state = await this.verify(signer, payload, now);
+    assertDeviceMayAct(state, signer.deviceId);
+    assertNotSuspended(state);
   }
 }

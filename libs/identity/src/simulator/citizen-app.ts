@@ -161,6 +161,20 @@ export class CitizenApp {
     });
   }
 
+  /** This phone's signature over a request of another context (data-exchange consents, say). */
+  async signedBy(payload: JsonObject): Promise<{ citizenId: string; deviceId: string; signature: string }> {
+    return {
+      citizenId: this.citizenId,
+      deviceId: this.deviceId,
+      signature: await signDevicePayload(this.privateKey, payload, this.now()),
+    };
+  }
+
+  /** Calls the platform as the app does: JSON in and out, a refusal thrown as a CitizenAppError. */
+  send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, body);
+  }
+
   private async signed(action: CitizenAppAction): Promise<{ deviceId: string; signature: string }> {
     return {
       deviceId: this.deviceId,

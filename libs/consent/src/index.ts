@@ -1,0 +1,6 @@
+export * from './consent.module.js';
+export * from './consent.options.js';
+export * from './domain/consent-terms.js';
+export * from './domain/consent.events.js';
+export * from './domain/consent-artefact.js';
+export * from './provider/provider-checks.js';
