@@ -41,7 +41,12 @@ export interface ConsentPlatform {
   readonly provider: HousingProvider;
   readonly housing: GatewayParticipant;
   readonly welfare: GatewayParticipant;
-  registerParticipant(participant: GatewayParticipant, roles: string[], endpoint?: string): Promise<void>;
+  registerParticipant(
+    participant: GatewayParticipant,
+    roles: string[],
+    endpoint?: string,
+    webhookUrl?: string,
+  ): Promise<void>;
   /** A citizen with the app set up, and its consent screens. */
   citizen(): Promise<ConsentApp>;
   log(): Promise<readonly RecordedEvent[]>;
@@ -50,6 +55,11 @@ export interface ConsentPlatform {
 }
 
 let people = 500_000;
+
+const NAMES: Record<string, string> = {
+  'social-welfare': 'Social Welfare Department',
+  'housing-department': 'Housing Department',
+};
 
 export async function startConsentPlatform(storage: StorageConfig): Promise<ConsentPlatform> {
   const clock = new ManualClock(new Date());
@@ -64,17 +74,22 @@ export async function startConsentPlatform(storage: StorageConfig): Promise<Cons
   });
   const housing = await GatewayParticipant.create('housing-department', { baseUrl, clock });
   const welfare = await GatewayParticipant.create('social-welfare', { baseUrl, clock });
-  const registerParticipant = async (participant: GatewayParticipant, roles: string[], endpoint?: string) => {
+  const registerParticipant = async (
+    participant: GatewayParticipant,
+    roles: string[],
+    endpoint?: string,
+    webhookUrl?: string,
+  ) => {
     await http
       .post('/admin/participants')
       .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
       .send({
         participantId: participant.participantId,
-        name:
-          participant.participantId === 'social-welfare' ? 'Social Welfare Department' : 'Housing Department',
-        department: participant.participantId === 'social-welfare' ? 'SWD' : 'HD',
+        name: NAMES[participant.participantId] ?? participant.participantId,
+        department: 'GOV',
         roles,
         ...(endpoint && { endpoint }),
+        ...(webhookUrl && { webhookUrl }),
         jwks: participant.jwks,
       })
       .expect(201);

@@ -17,8 +17,10 @@ import { citizenConsents } from './projections/citizen-consents.projection.js';
 import { consentAccessLog } from './projections/consent-access-log.projection.js';
 import { ConsentCatalogue } from './projections/consent-catalogue.js';
 import { consentCatalogue } from './projections/consent-catalogue.projection.js';
+import { consentWebhooks } from './webhooks/consent-webhooks.projection.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 
-export const CONSENT_PROJECTIONS = [consentCatalogue, citizenConsents, consentAccessLog];
+export const CONSENT_PROJECTIONS = [consentCatalogue, citizenConsents, consentAccessLog, consentWebhooks];
 
 /**
  * The Consented Data Exchange Gateway: participants and their datasets, consents the citizen approves in the app,
@@ -45,6 +47,7 @@ export class ConsentModule implements OnApplicationBootstrap {
         DecideConsentHandler,
         ChangeConsentHandler,
         ExchangeDataHandler,
+        WebhookDispatcher,
       ],
     };
   }

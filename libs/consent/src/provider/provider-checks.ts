@@ -1,6 +1,11 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import type { DataRange } from '../domain/consent-terms.js';
-import { ARTEFACT_TYP, EXCHANGE_REQUEST_TYP, type ConsentArtefact } from '../domain/consent-artefact.js';
+import {
+  ARTEFACT_TYP,
+  EXCHANGE_REQUEST_TYP,
+  WEBHOOK_TYP,
+  type ConsentArtefact,
+} from '../domain/consent-artefact.js';
 
 /** What the gateway sends a provider for one exchange. */
 export interface ExchangeRequestClaims {
@@ -79,4 +84,32 @@ export async function checkExchangeRequest(
     throw new ConsentCheckFailed("the dates asked for are outside the consent's");
   }
   return { request, artefact };
+}
+
+/** A consent change the gateway notified, as a participant's webhook receives it (a compact JWS). */
+export interface ConsentWebhookNotice {
+  readonly jti: string;
+  readonly notice: { type: string; consentId: string; status: string; at: string; eventId: string };
+}
+
+/** Verifies a webhook body offline with the gateway's message keys; dedupe on `jti`, it may come twice. */
+export async function verifyConsentWebhook(
+  body: string,
+  participant: {
+    readonly participantId: string;
+    readonly gatewayUrl: string;
+    readonly messageKeys: JSONWebKeySet;
+  },
+): Promise<ConsentWebhookNotice> {
+  try {
+    const { payload } = await jwtVerify(body, createLocalJWKSet(participant.messageKeys), {
+      issuer: participant.gatewayUrl,
+      audience: participant.participantId,
+      algorithms: ['ES256'],
+      typ: WEBHOOK_TYP,
+    });
+    return payload as unknown as ConsentWebhookNotice;
+  } catch {
+    throw new ConsentCheckFailed('the webhook body is not signed by the gateway for this participant');
+  }
 }
