@@ -247,6 +247,16 @@ describe.each(storageTargets('consent'))('the consent gateway on %s', (_name, ta
     expect((await platform.log()).length).toBe(before);
   });
 
+  it('answers an exchange under an unknown consent 404, writing nothing', async () => {
+    const before = (await platform.log()).length;
+    expect(await refusal(() => exchange('6f1d7a2e-1b7c-4b8e-9a41-6a0d2f6b9c11'))).toEqual({
+      status: 404,
+      code: 'CONSENT_NOT_FOUND',
+    });
+    expect(await refusal(() => exchange('not-a-uuid'))).toEqual({ status: 400, code: 'CONSENT_ID_INVALID' });
+    expect((await platform.log()).length).toBe(before);
+  });
+
   it("refuses another citizen's approval, and one signed over other terms", async () => {
     const citizen = await platform.citizen();
     const stranger = await platform.citizen();

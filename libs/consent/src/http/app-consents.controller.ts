@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  ParseEnumPipe,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseEnumPipe, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AggregateStore, CLOCK, Context, type Clock, type CommandContext } from '#libs/eventsourcing';
 import { DeviceSignedRequests } from '#libs/identity';
@@ -33,6 +23,7 @@ import {
 } from '../projections/citizen-consent-views.js';
 import { ConsentDecisionDto, ConsentSignedDto } from './consent.dto.js';
 import { DeviceSignedDto } from '#libs/identity';
+import { CitizenIdParam, ConsentIdParam } from './uuid-param.js';
 
 /** A consent request as the app shows it before the citizen decides; `termsHash` is what the device signs. */
 export interface ConsentRequestView {
@@ -59,7 +50,7 @@ export class AppConsentsController {
 
   /** The app fetches a consent request it was notified of, by its unguessable id. */
   @Get('consents/:consentId')
-  async request(@Param('consentId', new ParseUUIDPipe()) consentId: string): Promise<ConsentRequestView> {
+  async request(@ConsentIdParam() consentId: string): Promise<ConsentRequestView> {
     const { state } = await this.aggregates.load(consentStream(consentId), consent);
     if (state.status === 'NONE') throw consentNotFound(consentId);
     const parties = await this.views.parties(state.terms);
@@ -76,7 +67,7 @@ export class AppConsentsController {
   @Post('consents/:consentId/decision')
   @HttpCode(200)
   decide(
-    @Param('consentId', new ParseUUIDPipe()) consentId: string,
+    @ConsentIdParam() consentId: string,
     @Body() body: ConsentDecisionDto,
     @Context() context: CommandContext,
   ): Promise<ConsentOutcome> {
@@ -92,7 +83,7 @@ export class AppConsentsController {
   @Post('consents/:consentId/:change')
   @HttpCode(200)
   change(
-    @Param('consentId', new ParseUUIDPipe()) consentId: string,
+    @ConsentIdParam() consentId: string,
     @Param('change', new ParseEnumPipe(CONSENT_CHANGES)) change: ConsentChange,
     @Body() body: ConsentSignedDto,
     @Context() context: CommandContext,
@@ -109,7 +100,7 @@ export class AppConsentsController {
   @Post('citizens/:citizenId/consents')
   @HttpCode(200)
   async consents(
-    @Param('citizenId', new ParseUUIDPipe()) citizenId: string,
+    @CitizenIdParam() citizenId: string,
     @Body() body: DeviceSignedDto,
   ): Promise<{ consents: ConsentView[] }> {
     await this.devices.verifyActing(
@@ -123,7 +114,7 @@ export class AppConsentsController {
   @Post('citizens/:citizenId/access-log')
   @HttpCode(200)
   async accessLog(
-    @Param('citizenId', new ParseUUIDPipe()) citizenId: string,
+    @CitizenIdParam() citizenId: string,
     @Body() body: DeviceSignedDto,
   ): Promise<{ exchanges: AccessLogEntry[] }> {
     await this.devices.verifyActing(
@@ -136,7 +127,7 @@ export class AppConsentsController {
 
   @Get('consents/:consentId/receipt')
   @Header('content-type', 'text/plain; charset=utf-8')
-  async receipt(@Param('consentId', new ParseUUIDPipe()) consentId: string): Promise<string> {
+  async receipt(@ConsentIdParam() consentId: string): Promise<string> {
     return (await this.request(consentId)).receipt;
   }
 }

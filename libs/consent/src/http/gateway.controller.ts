@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
 import { AggregateStore, Context, PlatformSigner, type CommandContext } from '#libs/eventsourcing';
@@ -19,6 +19,7 @@ import {
   type ParticipantView,
 } from '../projections/consent-catalogue.js';
 import { ExchangeDto, PublishDatasetDto, RequestConsentDto, type FrequencyDto } from './consent.dto.js';
+import { ConsentIdParam } from './uuid-param.js';
 
 const requireRole = (participant: ParticipantView, role: ParticipantRole) => {
   if (!participant.roles.includes(role)) {
@@ -127,7 +128,7 @@ export class GatewayController {
   @UseGuards(ParticipantGuard)
   async consent(
     @CurrentParticipant() participant: ParticipantView,
-    @Param('consentId', new ParseUUIDPipe()) consentId: string,
+    @ConsentIdParam() consentId: string,
   ): Promise<ConsentStatusView> {
     const { state } = await this.aggregates.load(consentStream(consentId), consent);
     const party = (id: string) => id === participant.participantId;
@@ -147,7 +148,7 @@ export class GatewayController {
   @UseGuards(ParticipantGuard)
   exchange(
     @CurrentParticipant() participant: ParticipantView,
-    @Param('consentId', new ParseUUIDPipe()) consentId: string,
+    @ConsentIdParam() consentId: string,
     @Body() body: ExchangeDto,
     @Context() context: CommandContext,
   ): Promise<DeliveredExchange> {
