@@ -334,6 +334,13 @@ describe.each(storageTargets('consent'))('the consent gateway on %s', (_name, ta
         code: 'PARTICIPANT_TOKEN_INVALID',
       });
       const now = Math.floor(platform.clock.now().getTime() / 1000);
+      const datedAhead = await platform.welfare.token({ iat: now + 3600, exp: now + 3700 });
+      expect(
+        await refusal(() => platform.welfare.call('GET', '/gateway/datasets', undefined, datedAhead)),
+      ).toEqual({
+        status: 401,
+        code: 'PARTICIPANT_TOKEN_INVALID',
+      });
       const longLived = await platform.welfare.token({ exp: now + 3600 });
       expect(
         await refusal(() => platform.welfare.call('GET', '/gateway/datasets', undefined, longLived)),

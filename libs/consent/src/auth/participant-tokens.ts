@@ -85,7 +85,10 @@ export class ParticipantTokens {
     }
     if (!verified) throw invalid('signature, audience, issuer or time not valid');
     const { exp, iat, jti } = claims as { exp: number; iat: number; jti: unknown };
-    if (exp - iat > MAX_LIFETIME_S) throw invalid(`a token may live at most ${MAX_LIFETIME_S} seconds`);
+    // Both: a token dated in the future would otherwise live as long as its issuer liked.
+    if (exp - iat > MAX_LIFETIME_S || exp * 1000 - now.getTime() > (MAX_LIFETIME_S + CLOCK_SKEW_S) * 1000) {
+      throw invalid(`a token may live at most ${MAX_LIFETIME_S} seconds`);
+    }
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 200)
       throw invalid('jti must be a string');
     this.useOnce(`${participantId} ${jti}`, exp * 1000 + CLOCK_SKEW_S * 1000, now.getTime());
