@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';
-import { verifyConsentWebhook, type ConsentWebhookNotice } from '#libs/consent';
+import { ConsentExpirySweep, verifyConsentWebhook, type ConsentWebhookNotice } from '#libs/consent';
 import { GatewayParticipant } from '../../libs/consent/src/simulator/gateway-participant.js';
 import { storageTargets } from '../support/storage-targets.js';
 import { eventually } from '../support/eventually.js';
@@ -107,5 +107,40 @@ describe.each(storageTargets('consenthooks'))('consent webhooks on %s', (_name, 
         messageKeys,
       }),
     ).rejects.toThrow();
+  });
+
+  it('the expiry sweep expires a consent nobody used once its time is up, and the consumer hears of it', async () => {
+    const citizen = await platform.citizen();
+    const { consentId } = await tax.call<{ consentId: string }>('POST', '/gateway/consents', {
+      citizenId: citizen.phone.citizenId,
+      datasetId: 'proof-of-address',
+      items: ['since'],
+      purpose: { code: 'TAX_RELIEF', text: 'Check the tenancy start for a rates relief' },
+      frequency: { mode: 'once' },
+      dataRange: { from: '2025-01-01', to: '2025-12-31' },
+      retentionDays: 7,
+      expiresAt: new Date(platform.clock.now().getTime() + DAY).toISOString(),
+    });
+    await citizen.approve(await citizen.fetch(consentId));
+    await platform.projected();
+    const sweep = platform.app.get(ConsentExpirySweep);
+    expect(await sweep.sweep()).toBe(0);
+    platform.clock.advance(DAY);
+    expect(await sweep.sweep()).toBe(1);
+    const messageKeys = (await platform.http.get('/gateway/jwks/messages').expect(200)).body as JSONWebKeySet;
+    const notice = await eventually(async () => {
+      for (const body of receiver.bodies) {
+        const { notice } = await verifyConsentWebhook(body, {
+          participantId: 'tax-department',
+          gatewayUrl: `${platform.baseUrl}/gateway`,
+          messageKeys,
+        });
+        if (notice.consentId === consentId && notice.type === 'ConsentExpired') return notice;
+      }
+      return undefined;
+    });
+    expect(notice.status).toBe('EXPIRED');
+    await platform.projected();
+    expect(await sweep.sweep()).toBe(0);
   });
 });

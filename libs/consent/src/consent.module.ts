@@ -3,6 +3,7 @@ import { ProjectionRunner } from '#libs/eventsourcing';
 import { ParticipantGuard } from './auth/participant.guard.js';
 import { ParticipantTokens } from './auth/participant-tokens.js';
 import { CatalogueWrites } from './commands/catalogue-writes.js';
+import { ConsentExpirySweep } from './commands/consent-expiry-sweep.js';
 import { ChangeConsentHandler, DecideConsentHandler } from './commands/citizen-consent.handlers.js';
 import { ExchangeDataHandler } from './commands/exchange-data.handler.js';
 import { PublishDatasetHandler } from './commands/publish-dataset.handler.js';
@@ -48,6 +49,7 @@ export class ConsentModule implements OnApplicationBootstrap {
         ChangeConsentHandler,
         ExchangeDataHandler,
         WebhookDispatcher,
+        ConsentExpirySweep,
       ],
     };
   }

@@ -4,3 +4,4 @@ export * from './domain/consent-terms.js';
 export * from './domain/consent.events.js';
 export * from './domain/consent-artefact.js';
 export * from './provider/provider-checks.js';
+export { ConsentExpirySweep } from './commands/consent-expiry-sweep.js';

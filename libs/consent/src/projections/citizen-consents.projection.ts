@@ -15,6 +15,7 @@ export type CitizenConsentsTables = {
     status: ConsentStatus;
     terms: string;
     artefact: string | null;
+    expires_at: string;
     requested_at: string;
     updated_at: string;
   };
@@ -48,6 +49,7 @@ export const citizenConsents: Projection = {
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('terms', 'text', (c) => c.notNull())
       .addColumn('artefact', 'text')
+      .addColumn('expires_at', 'text', (c) => c.notNull())
       .addColumn('requested_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
@@ -56,6 +58,12 @@ export const citizenConsents: Projection = {
       .ifNotExists()
       .on('consents')
       .columns(['citizen_id', 'requested_at'])
+      .execute();
+    await db.schema
+      .createIndex('consents_expiring')
+      .ifNotExists()
+      .on('consents')
+      .columns(['status', 'expires_at'])
       .execute();
   },
   async reset(trx) {
@@ -79,6 +87,7 @@ export const citizenConsents: Projection = {
             status: 'PENDING',
             terms: JSON.stringify(terms),
             artefact: null,
+            expires_at: terms.expiresAt,
             requested_at: requestedAt,
             updated_at: requestedAt,
           })
