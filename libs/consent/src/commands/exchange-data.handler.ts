@@ -17,7 +17,7 @@ import { consentStream, type ConsentEvent } from '../domain/consent.events.js';
 import { consent, type RequestedConsent } from '../domain/consent.state.js';
 import { callProvider, providerFailed, type ProviderFailure } from '../exchange/provider-client.js';
 import { ConsentCatalogue, type CataloguedDataset } from '../projections/consent-catalogue.js';
-import { ExchangeDataCommand, type DeliveredExchange } from './exchange-data.command.js';
+import { ExchangeDataCommand, type DeliveredExchange, type ExchangeAsk } from './exchange-data.command.js';
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -51,24 +51,19 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
       consent,
       (state) => {
         if (state.status === 'NONE') throw consentNotFound(ask.consentId);
-        return decideConsent({ type: 'AttemptExchange', request: requestOf(state) }, state, this.clock.now());
+        return decideConsent(
+          { type: 'AttemptExchange', request: requestOf(exchangeId, consumerId, ask, state) },
+          state,
+          this.clock.now(),
+        );
       },
       context,
     );
-    function requestOf(state: RequestedConsent): ExchangeRequest {
-      return {
-        exchangeId,
-        consumerId,
-        datasetId: ask.datasetId ?? state.terms.datasetId,
-        ...(ask.items && { items: ask.items }),
-        ...(ask.dataRange && { dataRange: ask.dataRange }),
-      };
-    }
     const state = attempt.state as RequestedConsent;
     const refusal = refusalIn(attempt.events);
     if (refusal) throw exchangeRefused(refusal, ask.consentId);
 
-    const request = requestOf(state);
+    const request = requestOf(exchangeId, consumerId, ask, state);
     const items = [...(ask.items ?? state.terms.items)];
     const dataRange = ask.dataRange ?? state.terms.dataRange;
     const dataset = await this.catalogue.dataset(state.terms.datasetId);
@@ -151,6 +146,21 @@ function checkPayload(
   if (Object.keys(payload).some((member) => !items.includes(member))) return invalid;
   if (!dataset.validatePayload(payload)) return invalid;
   return { ok: true, body, payload: payload as JsonObject };
+}
+
+function requestOf(
+  exchangeId: string,
+  consumerId: string,
+  ask: ExchangeAsk,
+  state: RequestedConsent,
+): ExchangeRequest {
+  return {
+    exchangeId,
+    consumerId,
+    datasetId: ask.datasetId ?? state.terms.datasetId,
+    ...(ask.items && { items: ask.items }),
+    ...(ask.dataRange && { dataRange: ask.dataRange }),
+  };
 }
 
 const refusalIn = (events: readonly ConsentEvent[]): ExchangeRefusal | undefined =>
