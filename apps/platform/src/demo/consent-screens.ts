@@ -36,7 +36,8 @@ export async function consentScreens(app: ConsentApp): Promise<string> {
         `<li>${e(x.at)}: ${e(x.consumerId)} took ${e(x.items.join(', '))} from ${e(x.providerId)}, ${e(x.outcome)}${x.reason ? ` (${e(x.reason)})` : ''}</li>`,
     )
     .join('');
-  return `<h2>Data-sharing consents</h2>${cards || '<p>None yet.</p>'}
+  // h3: the page's h2 is the login request the phone is answering (the browser test finds it by that).
+  return `<h3>Data-sharing consents</h3>${cards || '<p>None yet.</p>'}
 <form method="get" action="/demo/app"><button>Refresh</button></form>
-<h2>Who accessed my data</h2>${log ? `<ul>${log}</ul>` : '<p>No exchange yet.</p>'}`;
+<h3>Who accessed my data</h3>${log ? `<ul>${log}</ul>` : '<p>No exchange yet.</p>'}`;
 }
