@@ -6,6 +6,7 @@ import { HealthController } from './health/health.controller.js';
 import { IdentityModule } from '#libs/identity';
 import { EServicesModule, OidcModule } from '#libs/oidc';
 import { CorporateModule } from '#libs/corporate';
+import { ConsentModule } from '#libs/consent';
 import { CitizenAppSimulatorController, DEMO_BASE_URL } from './demo/citizen-app-simulator.controller.js';
 import { deriveKey } from './derive-key.js';
 
@@ -35,6 +36,7 @@ export class PlatformModule {
           ...(config.demo && { demoAppUrl: `${config.publicUrl}/demo/app` }),
         }),
         CorporateModule,
+        ConsentModule.forRoot({ gatewayUrl: `${config.publicUrl}/gateway` }),
       ],
       controllers: [HealthController, ...(config.demo ? [CitizenAppSimulatorController] : [])],
       providers: [{ provide: DEMO_BASE_URL, useValue: config.publicUrl }],

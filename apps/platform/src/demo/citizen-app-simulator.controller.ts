@@ -1,10 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { Body, Controller, Get, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { checkDigitOf, CitizenApp, CitizenAppError, CLAIM_NAMES, type ClaimName } from '#libs/identity';
 import { escapeHtml } from '#libs/oidc';
+import { ConsentApp } from '#libs/consent';
+import { consentScreens, CONSENT_ACTIONS, type ConsentAction } from './consent-screens.js';
 
 export const DEMO_BASE_URL = Symbol('DemoBaseUrl');
 
@@ -53,7 +55,38 @@ export class CitizenAppSimulatorController {
           error instanceof CitizenAppError ? `${error.code ?? error.status}` : 'the platform did not answer';
       }
     }
-    res.type('html').send(page({ phone, code, request, message: problem ?? message }));
+    const consents = phone ? await consentScreens(new ConsentApp(phone)) : '';
+    res.type('html').send(page({ phone, code, request, message: problem ?? message, consents }));
+  }
+
+  /** The citizen acts on a data-sharing consent: approve or reject a request, pause, resume or revoke. */
+  @Post('consents/:consentId/:action')
+  async consent(
+    @Param('consentId') consentId: string,
+    @Param('action') action: string,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const phone = this.phoneOf(req);
+    let message: string;
+    if (!phone || !(CONSENT_ACTIONS as readonly string[]).includes(action)) {
+      message = 'set up the app first';
+    } else {
+      const app = new ConsentApp(phone);
+      try {
+        const outcome =
+          action === 'approve' || action === 'reject'
+            ? await app.decide(await app.fetch(consentId), action)
+            : await app.change(consentId, action as Exclude<ConsentAction, 'approve' | 'reject'>);
+        message = `Consent ${outcome.status.toLowerCase()}.`;
+      } catch (error) {
+        message =
+          error instanceof CitizenAppError
+            ? `Refused: ${error.code ?? error.status}`
+            : 'the platform did not answer';
+      }
+    }
+    res.redirect(303, `/demo/app?message=${encodeURIComponent(message)}`);
   }
 
   @Post('register')
@@ -119,6 +152,8 @@ function page(input: {
   code: string | undefined;
   request: Awaited<ReturnType<CitizenApp['fetchLoginRequest']>> | undefined;
   message: string | undefined;
+  /** The consent screens (see consent-screens.ts), already HTML. */
+  consents: string;
 }): string {
   const e = escapeHtml;
   const setup = input.phone
@@ -145,5 +180,5 @@ function page(input: {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>iAM Smart app (simulator)</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}
 .message{padding:.5rem;background:#eef4fb}</style></head><body><h1>iAM Smart app <small>(simulator)</small></h1>
-${input.message ? `<p class="message" role="status">${e(input.message)}</p>` : ''}${setup}${lookup}${request}</body></html>`;
+${input.message ? `<p class="message" role="status">${e(input.message)}</p>` : ''}${setup}${lookup}${request}${input.consents}</body></html>`;
 }

@@ -62,9 +62,17 @@ export class DeviceSignedRequests {
   }
 
   /**
-   * For other contexts' app requests (a representative signing for a corporation, say): the citizen who signed
-   * `payload` with a device that may still act, and who is not suspended. Each signed request is taken once,
-   * as `verifyOnce` does.
+   * For other contexts' app requests that can be acted on once only, or only read (a consent decision, an access
+   * log): the citizen who signed `payload` with a device that may still act, and who is not suspended. Refuses
+   * as the citizen's own requests are refused (DEVICE_REVOKED, CITIZEN_SUSPENDED...).
+   */
+  async verifyActing(signer: DeviceSigner, payload: JsonObject, now: Date): Promise<string> {
+    return actingCitizen(await this.verify(signer, payload, now), signer);
+  }
+
+  /**
+   * For other contexts' app requests that could be applied again (a representative signing for a corporation,
+   * a consent paused): as `verifyActing`, and each signed request taken once, as `verifyOnce` does.
    */
   async citizenActing(
     signer: DeviceSigner,
@@ -72,9 +80,12 @@ export class DeviceSignedRequests {
     now: Date,
     idempotencyKey: string | undefined,
   ): Promise<string> {
-    const state = await this.verifyOnce(signer, payload, now, idempotencyKey);
-    assertDeviceMayAct(state, signer.deviceId);
-    assertNotSuspended(state);
-    return state.citizenId;
+    return actingCitizen(await this.verifyOnce(signer, payload, now, idempotencyKey), signer);
   }
+}
+
+function actingCitizen(state: RegisteredCitizen, signer: DeviceSigner): string {
+  assertDeviceMayAct(state, signer.deviceId);
+  assertNotSuspended(state);
+  return state.citizenId;
 }

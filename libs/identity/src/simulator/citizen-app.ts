@@ -179,6 +179,11 @@ export class CitizenApp {
     return { citizenId: this.citizenId, ...(await this.signed(payload)) };
   }
 
+  /** Calls the platform as the app does: JSON in and out, a refusal thrown as a CitizenAppError. */
+  send<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call(method, path, body);
+  }
+
   private async signed(
     payload: CitizenAppAction | JsonObject,
   ): Promise<{ deviceId: string; signature: string }> {

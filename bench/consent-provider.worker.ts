@@ -1,0 +1,7 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { startHousingProvider } from '../apps/demo-consent/src/housing-provider.js';
+
+/** The demo housing provider on its own thread, as another department's system would be. */
+const { platformUrl } = workerData as { platformUrl: string };
+const provider = await startHousingProvider({ platformUrl, providerId: 'housing-department' });
+parentPort!.postMessage(provider.url);

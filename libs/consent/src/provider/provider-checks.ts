@@ -1,0 +1,115 @@
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { DataRange } from '../domain/consent-terms.js';
+import {
+  ARTEFACT_TYP,
+  EXCHANGE_REQUEST_TYP,
+  WEBHOOK_TYP,
+  type ConsentArtefact,
+} from '../domain/consent-artefact.js';
+
+/** What the gateway sends a provider for one exchange. */
+export interface ExchangeRequestClaims {
+  readonly exchangeId: string;
+  readonly consentId: string;
+  readonly datasetId: string;
+  readonly items: readonly string[];
+  readonly dataRange: DataRange;
+}
+
+export class ConsentCheckFailed extends Error {
+  constructor(readonly reason: string) {
+    super(`consent check failed: ${reason}`);
+    this.name = 'ConsentCheckFailed';
+  }
+}
+
+export interface ProviderKeys {
+  /** The gateway's artefact keys (`GET /gateway/jwks/artefacts`). */
+  readonly artefacts: JSONWebKeySet;
+  /** The gateway's message keys (`GET /gateway/jwks/messages`). */
+  readonly messages: JSONWebKeySet;
+}
+
+/**
+ * A provider's own check before it releases data, offline: the request is the gateway's, for this provider, and
+ * the consent artefact is the gateway's, in force now, for this provider and dataset, covering the items and
+ * dates asked. Throws ConsentCheckFailed with the reason otherwise.
+ */
+export async function checkExchangeRequest(
+  body: { request?: unknown; artefact?: unknown },
+  provider: {
+    readonly providerId: string;
+    readonly gatewayUrl: string;
+    readonly keys: ProviderKeys;
+    readonly now?: Date;
+  },
+): Promise<{ request: ExchangeRequestClaims; artefact: ConsentArtefact }> {
+  if (typeof body.request !== 'string' || typeof body.artefact !== 'string') {
+    throw new ConsentCheckFailed('request and artefact must be compact JWS');
+  }
+  const options = {
+    issuer: provider.gatewayUrl,
+    algorithms: ['ES256'],
+    ...(provider.now && { currentDate: provider.now }),
+  };
+  let request: ExchangeRequestClaims;
+  let artefact: ConsentArtefact;
+  try {
+    ({ payload: request } = (await jwtVerify(body.request, createLocalJWKSet(provider.keys.messages), {
+      ...options,
+      typ: EXCHANGE_REQUEST_TYP,
+      audience: provider.providerId,
+    })) as unknown as { payload: ExchangeRequestClaims });
+  } catch {
+    throw new ConsentCheckFailed('the exchange request is not signed by the gateway for this provider');
+  }
+  try {
+    ({ payload: artefact } = (await jwtVerify(body.artefact, createLocalJWKSet(provider.keys.artefacts), {
+      ...options,
+      typ: ARTEFACT_TYP,
+    })) as unknown as { payload: ConsentArtefact });
+  } catch {
+    throw new ConsentCheckFailed('the consent artefact is not a valid gateway artefact in force');
+  }
+  const { terms } = artefact;
+  if (terms.providerId !== provider.providerId)
+    throw new ConsentCheckFailed('the consent names another provider');
+  if (terms.consentId !== request.consentId || terms.datasetId !== request.datasetId) {
+    throw new ConsentCheckFailed('the request is not for this consent and dataset');
+  }
+  if (!request.items.every((item) => terms.items.includes(item))) {
+    throw new ConsentCheckFailed('the consent does not cover every item asked for');
+  }
+  if (request.dataRange.from < terms.dataRange.from || request.dataRange.to > terms.dataRange.to) {
+    throw new ConsentCheckFailed("the dates asked for are outside the consent's");
+  }
+  return { request, artefact };
+}
+
+/** A consent change the gateway notified, as a participant's webhook receives it (a compact JWS). */
+export interface ConsentWebhookNotice {
+  readonly jti: string;
+  readonly notice: { type: string; consentId: string; status: string; at: string; eventId: string };
+}
+
+/** Verifies a webhook body offline with the gateway's message keys; dedupe on `jti`, it may come twice. */
+export async function verifyConsentWebhook(
+  body: string,
+  participant: {
+    readonly participantId: string;
+    readonly gatewayUrl: string;
+    readonly messageKeys: JSONWebKeySet;
+  },
+): Promise<ConsentWebhookNotice> {
+  try {
+    const { payload } = await jwtVerify(body, createLocalJWKSet(participant.messageKeys), {
+      issuer: participant.gatewayUrl,
+      audience: participant.participantId,
+      algorithms: ['ES256'],
+      typ: WEBHOOK_TYP,
+    });
+    return payload as unknown as ConsentWebhookNotice;
+  } catch {
+    throw new ConsentCheckFailed('the webhook body is not signed by the gateway for this participant');
+  }
+}
