@@ -145,8 +145,9 @@ function statements(schema: string) {
     // Only below the xmin bound, like readAll: a head that readAll cannot reach yet would never be caught up to.
     head: statement(
       'head',
-      `SELECT max(position)::text AS position FROM ${events}
-       WHERE position < pg_snapshot_xmin(pg_current_snapshot())::text::bigint * 65536`,
+      `SELECT s.xmin, s.xmax, (SELECT max(position) FROM ${events} WHERE position < s.xmin * 65536)::text AS position
+       FROM (SELECT pg_snapshot_xmin(c)::text::bigint AS xmin, pg_snapshot_xmax(c)::text::bigint AS xmax
+             FROM pg_current_snapshot() c) s`,
     ),
     metadata: statement('metadata', `SELECT truncate_before, metadata FROM ${streams} WHERE stream = $1`),
     setMetadata: statement(
@@ -287,9 +288,23 @@ export class PostgresEventStore implements EventStore {
     return result.events.map(toRecorded);
   }
 
+  /** As readAll does, waits for the transactions in flight when asked, so the head covers every event written before. */
   async headPosition(): Promise<bigint | undefined> {
-    const [row] = await this.query<{ position: string | null }>(this.sql.head, []);
-    return row?.position == null ? undefined : BigInt(row.position);
+    const read = async () => {
+      const [row] = await this.query<{ xmin: string; xmax: string; position: string | null }>(
+        this.sql.head,
+        [],
+      );
+      return { xmin: BigInt(row!.xmin), xmax: BigInt(row!.xmax), position: row!.position };
+    };
+    let head = await read();
+    const runningBelow = head.xmax;
+    for (const pause of CATCH_UP_PAUSES_MS) {
+      if (head.xmin >= runningBelow || this.closed) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      head = await read();
+    }
+    return head.position === null ? undefined : BigInt(head.position);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
