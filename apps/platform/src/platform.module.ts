@@ -5,6 +5,7 @@ import type { PlatformConfig } from './config.js';
 import { HealthController } from './health/health.controller.js';
 import { IdentityModule } from '#libs/identity';
 import { EServicesModule, OidcModule } from '#libs/oidc';
+import { MetricsModule } from '#libs/metrics';
 import { CitizenAppSimulatorController, DEMO_BASE_URL } from './demo/citizen-app-simulator.controller.js';
 import { deriveKey } from './derive-key.js';
 
@@ -33,6 +34,7 @@ export class PlatformModule {
           pairwiseKey: deriveKey(config.piiMasterKey, 'oidc-pairwise-subjects'),
           ...(config.demo && { demoAppUrl: `${config.publicUrl}/demo/app` }),
         }),
+        MetricsModule,
       ],
       controllers: [HealthController, ...(config.demo ? [CitizenAppSimulatorController] : [])],
       providers: [{ provide: DEMO_BASE_URL, useValue: config.publicUrl }],

@@ -1,0 +1,5 @@
+export * from './metrics.module.js';
+export * from './projections/adoption-metrics.projection.js';
+export * from './projections/metric-handlers.js';
+export * from './queries/adoption-queries.js';
+export * from './testing/adoption-events.js';

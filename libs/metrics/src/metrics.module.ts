@@ -1,0 +1,17 @@
+import { Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { ProjectionRunner } from '#libs/eventsourcing';
+import { adoptionMetricsProjection } from './projections/adoption-metrics.projection.js';
+import { AdoptionQueries } from './queries/adoption-queries.js';
+
+/** Adoption metrics: projections of every context's events, the admin API, the dashboard, `/metrics`. */
+@Module({
+  providers: [AdoptionQueries],
+  exports: [AdoptionQueries],
+})
+export class MetricsModule implements OnApplicationBootstrap {
+  constructor(private readonly projections: ProjectionRunner) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.projections.start([adoptionMetricsProjection()]);
+  }
+}
