@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type Provider from 'oidc-provider';
+import { serveMetricsApiDocs } from '#libs/metrics';
 import { createValidationPipe, ProblemDetailsFilter } from '#libs/eventsourcing';
 import { OIDC_PROVIDER } from '#libs/oidc';
 import type { PlatformConfig } from './config.js';
@@ -24,5 +25,6 @@ export async function createPlatformApp(
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.disable('x-powered-by');
+  serveMetricsApiDocs(app);
   return app;
 }

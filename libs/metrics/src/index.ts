@@ -3,3 +3,4 @@ export * from './projections/adoption-metrics.projection.js';
 export * from './projections/metric-handlers.js';
 export * from './queries/adoption-queries.js';
 export * from './testing/adoption-events.js';
+export { serveMetricsApiDocs } from './http/metrics-api-docs.js';

@@ -1,10 +1,12 @@
 import { Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '#libs/eventsourcing';
 import { adoptionMetricsProjection } from './projections/adoption-metrics.projection.js';
+import { MetricsAdminController } from './http/metrics-admin.controller.js';
 import { AdoptionQueries } from './queries/adoption-queries.js';
 
 /** Adoption metrics: projections of every context's events, the admin API, the dashboard, `/metrics`. */
 @Module({
+  controllers: [MetricsAdminController],
   providers: [AdoptionQueries],
   exports: [AdoptionQueries],
 })

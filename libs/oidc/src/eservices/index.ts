@@ -8,3 +8,4 @@ export {
   type EServiceFilter,
   type EServiceView,
 } from './projections/projected-eservice-directory.js';
+export { DEPARTMENT_CODE } from './domain/eservice-input.js';
