@@ -4,3 +4,4 @@ export * from './projections/metric-handlers.js';
 export * from './queries/adoption-queries.js';
 export * from './testing/adoption-events.js';
 export { serveMetricsApiDocs } from './http/metrics-api-docs.js';
+export { OperationsMetrics } from './operations/operations-metrics.js';
