@@ -5,3 +5,4 @@ export * from './queries/adoption-queries.js';
 export * from './testing/adoption-events.js';
 export { serveMetricsApiDocs } from './http/metrics-api-docs.js';
 export { OperationsMetrics } from './operations/operations-metrics.js';
+export * from './testing/adoption-history.js';
