@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { DomainError } from '#libs/errors';
 import type { EventStore } from '#libs/event-store';
-import { EVENT_STORE, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
+import { EVENT_STORE, ManualClock, ProjectionRunner, type RebuildProgress } from '#libs/eventsourcing';
 import { SigningKeys } from '#libs/oidc';
 import { ConfigError, loadConfig } from '../../platform/src/config.js';
 import { PlatformModule } from '../../platform/src/platform.module.js';
@@ -13,6 +13,7 @@ import {
   runEServicesCommand,
   UsageError,
 } from './eservices-command.js';
+import { DEMO_DATA_USAGE, parseDemoDataCommand, runDemoData } from './demo-data-command.js';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -22,25 +23,34 @@ commands:
   signing-keys rotate      add a new pair of OpenID Provider signing keys (ES256, RS256); the newest signs
                            after the next start, the older ones stay published so issued tokens still verify
 ${ESERVICES_USAGE}
+${DEMO_DATA_USAGE}
 
 Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). Stop the platform before a
 rebuild: a running instance would keep writing the read model from its own position meanwhile.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
-  if (!['projections', 'rebuild', 'eservices', 'signing-keys'].includes(command ?? '')) {
+  if (!['projections', 'rebuild', 'eservices', 'signing-keys', 'demo-data'].includes(command ?? '')) {
     console.error(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
   const eservices = command === 'eservices' ? await parseEServicesCommand(argv.slice(1)) : undefined;
+  const demoData = command === 'demo-data' ? parseDemoDataCommand(argv.slice(1)) : undefined;
   const config = loadConfig();
-  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
+  // The demo history is dated by a clock the command walks through the year.
+  const clock = new ManualClock();
+  const overrides = demoData ? { clock } : {};
+  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config, overrides), {
     logger: ['error'],
   });
   await app.init();
   try {
     if (eservices) {
       await runEServicesCommand(app, eservices, (line) => console.log(line));
+      return 0;
+    }
+    if (demoData) {
+      await runDemoData(app, clock, demoData, (line) => console.log(line));
       return 0;
     }
     if (command === 'signing-keys') {

@@ -5,3 +5,7 @@ export * from './domain/citizen.events.js';
 export * from './login/login-gateway.js';
 export * from './simulator/citizen-app.js';
 export type { LoginRequestEvent } from './domain/login-request.events.js';
+export { RegisterCitizenCommand } from './commands/register-citizen.command.js';
+export { DecideLoginCommand } from './commands/decide-login.command.js';
+export { LoginRequests } from './login/login-requests.js';
+export { loginDecisionPayload, signDevicePayload } from './device-signature/signed-payloads.js';

@@ -6,3 +6,4 @@ export * from './testing/adoption-events.js';
 export { serveMetricsApiDocs } from './http/metrics-api-docs.js';
 export { OperationsMetrics } from './operations/operations-metrics.js';
 export * from './testing/adoption-history.js';
+export * from './demo/demo-population.js';

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '#libs/event-store';
+import {
+  demoDepartmentCode,
+  longTailPicker,
+  registeredAfter,
+  seededRandom,
+} from '../demo/demo-population.js';
 import { adoptionEvents as e, type AdoptionEvent } from './adoption-events.js';
 
 export interface HistoryOptions {
@@ -34,10 +40,10 @@ const CLAIMS = ['name', 'name_zh', 'birthdate', 'email', 'phone_number', 'addres
  * the rest denied or expired. `facts` holds the totals a test checks the dashboard against.
  */
 export function* adoptionHistory(options: HistoryOptions, facts: HistoryFacts): Generator<Append> {
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const start = Date.parse(`${options.endDay}T00:00:00Z`) - (options.days - 1) * 86_400_000;
   const at = (day: number, fraction: number) => new Date(start + (day + fraction) * 86_400_000).toISOString();
-  const departments = Array.from({ length: options.departments }, (_, i) => departmentCode(i));
+  const departments = Array.from({ length: options.departments }, (_, i) => demoDepartmentCode(i));
   const services = Array.from({ length: options.eservices }, (_, i) => ({
     clientId: `eservice-${i + 1}`,
     department: departments[i % departments.length]!,
@@ -50,20 +56,12 @@ export function* adoptionHistory(options: HistoryOptions, facts: HistoryFacts): 
       events: [e.eserviceRegistered(service.clientId, service.department, at(0, 0))],
     };
   const used = services.filter((s) => s.used);
-  const weights = used.map((_, i) => 1 / (i + 1));
-  const totalWeight = weights.reduce((a, b) => a + b, 0);
-  const pickService = () => {
-    let r = random() * totalWeight;
-    for (let i = 0; i < used.length; i++) if ((r -= weights[i]!) <= 0) return used[i]!;
-    return used[used.length - 1]!;
-  };
+  const pickService = longTailPicker(used, random, (rank) => 1 / (rank + 1));
   let registered = 0;
   for (let day = 0; day < options.days; day++) {
     const dayText = at(day, 0).slice(0, 10);
     // Registrations grow linearly, so that the cumulative curve bends up as in a real roll-out.
-    const target = Math.round(
-      (options.citizens * ((day + 1) * (day + 2))) / (options.days * (options.days + 1)),
-    );
+    const target = registeredAfter(day, options.days, options.citizens);
     for (; registered < target; registered++) {
       const level = random() < 0.3 ? 'plus' : 'basic';
       const events = [e.citizenRegistered(citizenId(registered), level, at(day, random()))];
@@ -150,21 +148,4 @@ export async function appendHistory(
 
 export function citizenId(n: number): string {
   return `00000000-0000-4000-a000-${n.toString(16).padStart(12, '0')}`;
-}
-
-/** `AA`, `AB`, ... : department codes as the registry accepts them. */
-function departmentCode(n: number): string {
-  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-  return `D${letters[Math.floor(n / 26) % 26]}${letters[n % 26]}`;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
