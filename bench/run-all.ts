@@ -5,6 +5,7 @@ import pg from 'pg';
 import { runPostgres, runSqlite, type Figure } from './event-store.bench.js';
 import { run as runLogin } from './login.bench.js';
 import { run as runPiiVault } from './pii-vault.bench.js';
+import { runPostgres as runMetricsPostgres, runSqlite as runMetricsSqlite } from './metrics.bench.js';
 
 const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -51,6 +52,12 @@ console.log('pii vault...');
 for (const [name, value] of Object.entries(await runPiiVault())) figures.push({ name, value, unit: 'ops/s' });
 console.log('login with iAM Smart over HTTP (a few minutes)...');
 figures.push(...(await runLogin()));
+console.log('adoption metrics over a generated year, ~1 M events, sqlite (several minutes)...');
+figures.push(...(await runMetricsSqlite()));
+if (await postgresReachable()) {
+  console.log('adoption metrics over a generated year, ~1 M events, postgres (several minutes)...');
+  figures.push(...(await runMetricsPostgres(databaseUrl)));
+}
 
 const report = [
   '# Benchmark results',

@@ -5,7 +5,7 @@ import type { ReadModelDatabase } from '#libs/eventsourcing';
 import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
 import { readModelTargets } from '../../../eventsourcing/src/read-models/read-model-database.testing.js';
 import { AdoptionQueries } from '../queries/adoption-queries.js';
-import { adoptionEvents as e, recorded, type AdoptionEvent } from '../testing/adoption-events.js';
+import { adoptionEvents as e, recorded, type AdoptionEvent } from '../demo/adoption-events.js';
 import { adoptionMetricsProjection } from './adoption-metrics.projection.js';
 import { METRIC_TABLES } from './metric-tables.js';
 

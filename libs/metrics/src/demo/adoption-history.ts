@@ -5,7 +5,7 @@ import {
   longTailPicker,
   registeredAfter,
   seededRandom,
-} from '../demo/demo-population.js';
+} from './demo-population.js';
 import { adoptionEvents as e, type AdoptionEvent } from './adoption-events.js';
 
 export interface HistoryOptions {
