@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventStore } from '#libs/event-store';
-import {
-  demoDepartmentCode,
-  longTailPicker,
-  registeredAfter,
-  seededRandom,
-} from './demo-population.js';
+import { demoDepartmentCode, longTailPicker, registeredAfter, seededRandom } from './demo-population.js';
 import { adoptionEvents as e, type AdoptionEvent } from './adoption-events.js';
 
 export interface HistoryOptions {

@@ -72,7 +72,7 @@ export class MetricsAdminController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<{ eservices: EServiceUsage[] } | string> {
     const all = await this.queries.eservices(dateRangeOf(query, this.clock.now()));
-    const eservices = all.slice(0, query.limit ?? 50).map(({ integrated: _integrated, ...usage }) => usage);
+    const eservices = all.slice(0, query.limit ?? 50);
     if (query.format === 'csv') return csv(response, 'eservices', eservices);
     return { eservices };
   }

@@ -19,7 +19,7 @@ export const identityMetricHandlers: MetricHandlers = {
   LoginApproved: (event, batch) => {
     const data = event.data as DataOf<LoginRequestEvent, 'LoginApproved'>;
     batch.count(METRICS.loginRequests, data.approvedAt, 'approved');
-    batch.active(data.citizenId, data.approvedAt);
+    batch.citizenActive(data.citizenId, data.approvedAt);
   },
   LoginDenied: (event, batch) => {
     const data = event.data as DataOf<LoginRequestEvent, 'LoginDenied'>;

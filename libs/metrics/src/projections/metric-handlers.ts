@@ -17,6 +17,8 @@ export const METRICS = {
   loginFailures: 'login-failures',
   claimsReleased: 'claims-released',
   eservicesRegistered: 'eservices-registered',
+  /** Distinct citizens per day, ISO week or month: the dimension names which. */
+  activeCitizens: 'active-citizens',
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 export const METRIC_NAMES = Object.values(METRICS);

@@ -1,9 +1,11 @@
-import type { Kysely } from 'kysely';
+import { sql, SqliteAdapter, type CreateTableBuilder, type Kysely } from 'kysely';
 
 /**
  * The adoption read model. Counters are kept per UTC day and per dimension (an e-service, an assurance level...)
  * and a detail (a claim, a failure reason): a week or a month is a sum of days, so no query scans the log's size.
- * Distinct citizens need their own rows: one per citizen and day, and per citizen and month.
+ * Distinct citizens need their own rows: one per citizen and period. The counters' key leads with the metric and
+ * its dimension (`*` for all e-services, `@DEPT` for a department's, a client id, a level...), so a year of
+ * one dimension is one short range of the key.
  */
 export type MetricTables = {
   metric_daily_counts: {
@@ -20,19 +22,24 @@ export type MetricTables = {
     status: string;
     registered_day: string;
   };
-  metric_daily_active: { day: string; citizen_id: string };
-  metric_monthly_active: { month: string; citizen_id: string };
+  /** The day of each e-service's first login: integrated from then on. */
+  metric_eservice_first_logins: { client_id: string; day: string };
+  /** One row per citizen and period (`D<day>`, `W<monday>`, `M<month>-01`) they were active in. */
+  metric_active_citizens: { period: string; citizen_id: string };
 };
 
 export const METRIC_TABLES = [
   'metric_daily_counts',
   'metric_eservices',
-  'metric_daily_active',
-  'metric_monthly_active',
+  'metric_eservice_first_logins',
+  'metric_active_citizens',
 ] as const satisfies readonly (keyof MetricTables)[];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function createMetricTables(db: Kysely<any>): Promise<void> {
+  // SQLite: a table keyed by its primary key is stored in that key's tree alone, one B-tree write per row, not two.
+  const clustered = <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
+    db.getExecutor().adapter instanceof SqliteAdapter ? table.modifyEnd(sql`without rowid`) : table;
   await db.schema
     .createTable('metric_daily_counts')
     .ifNotExists()
@@ -41,7 +48,8 @@ export async function createMetricTables(db: Kysely<any>): Promise<void> {
     .addColumn('dimension', 'text', (c) => c.notNull())
     .addColumn('detail', 'text', (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('metric_daily_counts_pk', ['metric', 'day', 'dimension', 'detail'])
+    .$call(clustered)
+    .addPrimaryKeyConstraint('metric_daily_counts_pk', ['metric', 'dimension', 'day', 'detail'])
     .execute();
   await db.schema
     .createTable('metric_eservices')
@@ -53,17 +61,17 @@ export async function createMetricTables(db: Kysely<any>): Promise<void> {
     .addColumn('registered_day', 'text', (c) => c.notNull())
     .execute();
   await db.schema
-    .createTable('metric_daily_active')
+    .createTable('metric_eservice_first_logins')
     .ifNotExists()
+    .addColumn('client_id', 'text', (c) => c.primaryKey())
     .addColumn('day', 'text', (c) => c.notNull())
-    .addColumn('citizen_id', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('metric_daily_active_pk', ['day', 'citizen_id'])
     .execute();
   await db.schema
-    .createTable('metric_monthly_active')
+    .createTable('metric_active_citizens')
     .ifNotExists()
-    .addColumn('month', 'text', (c) => c.notNull())
+    .addColumn('period', 'text', (c) => c.notNull())
     .addColumn('citizen_id', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('metric_monthly_active_pk', ['month', 'citizen_id'])
+    .$call(clustered)
+    .addPrimaryKeyConstraint('metric_active_citizens_pk', ['period', 'citizen_id'])
     .execute();
 }

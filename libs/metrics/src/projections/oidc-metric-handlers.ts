@@ -11,7 +11,6 @@ import { METRICS, type MetricHandlers } from './metric-handlers.js';
 export const oidcMetricHandlers: MetricHandlers = {
   EServiceRegistered: (event, batch) => {
     const data = event.data as DataOf<EServiceEvent, 'EServiceRegistered'>;
-    batch.count(METRICS.eservicesRegistered, data.registeredAt, data.clientId);
     batch.eservice({
       clientId: data.clientId,
       name: data.name,
@@ -19,6 +18,7 @@ export const oidcMetricHandlers: MetricHandlers = {
       status: 'active',
       registeredDay: dayOf(data.registeredAt),
     });
+    batch.countForEService(METRICS.eservicesRegistered, data.registeredAt, data.clientId);
   },
   EServiceUpdated: (event, batch) => {
     const data = event.data as DataOf<EServiceEvent, 'EServiceUpdated'>;
@@ -34,14 +34,15 @@ export const oidcMetricHandlers: MetricHandlers = {
   },
   TokenIssued: (event, batch) => {
     const data = event.data as DataOf<ProtocolEvent, 'TokenIssued'>;
-    batch.active(data.citizenId, data.issuedAt);
+    batch.citizenActive(data.citizenId, data.issuedAt);
     if (data.grantType !== 'authorization_code') return;
-    batch.count(METRICS.logins, data.issuedAt, data.clientId);
+    batch.countForEService(METRICS.logins, data.issuedAt, data.clientId);
+    batch.firstLogin(data.clientId, data.issuedAt);
     for (const claim of data.claimsReleased)
-      batch.count(METRICS.claimsReleased, data.issuedAt, data.clientId, claim);
+      batch.countForEService(METRICS.claimsReleased, data.issuedAt, data.clientId, claim);
   },
   LoginFailed: (event, batch) => {
     const data = event.data as DataOf<ProtocolEvent, 'LoginFailed'>;
-    batch.count(METRICS.loginFailures, data.failedAt, data.clientId, data.reason);
+    batch.countForEService(METRICS.loginFailures, data.failedAt, data.clientId, data.reason);
   },
 };

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, type Kysely } from 'kysely';
 import { READ_MODELS, type ReadModelDatabase } from '#libs/eventsourcing';
+import { ALL_ESERVICES, departmentDimension } from '../projections/metric-batch.js';
 import { METRICS, type MetricName } from '../projections/metric-handlers.js';
 import type { MetricTables } from '../projections/metric-tables.js';
-import { addDays, periodOf, periodsBetween, type Granularity } from './periods.js';
+import { periodOf, periodsBetween, periodStart, type Granularity } from './periods.js';
 
 export interface DateRange {
   /** Inclusive UTC days, `YYYY-MM-DD`. */
@@ -12,9 +13,8 @@ export interface DateRange {
   readonly department?: string | undefined;
 }
 
-/** The counters plus distinct active citizens, which are not a sum of days. */
-export const SERIES = [...Object.values(METRICS), 'active-citizens'] as const;
-export type SeriesName = (typeof SERIES)[number];
+export const SERIES = Object.values(METRICS);
+export type SeriesName = MetricName;
 
 export interface SeriesPoint {
   readonly period: string;
@@ -84,14 +84,14 @@ export class AdoptionQueries {
         this.byDetail(METRICS.loginFailures, range),
         this.byDimension(METRICS.loginRequests, range),
         this.byDetail(METRICS.claimsReleased, range),
-        this.distinctActive('metric_daily_active', 'day', range.to),
-        this.distinctActive('metric_monthly_active', 'month', range.to.slice(0, 7)),
-        this.departments(range),
+        this.activeOn('day', range.to),
+        this.activeOn('month', `${range.to.slice(0, 7)}-01`),
+        this.adoptionByDepartment(range),
       ]);
     const basic = (registered['basic'] ?? 0) - verified;
     const plus = (registered['plus'] ?? 0) + verified;
-    const eservicesRegistered = sum(departments.map((d) => d.eservicesRegistered));
-    const eservicesIntegrated = sum(departments.map((d) => d.eservicesIntegrated));
+    const eservicesRegistered = sum([...departments.values()].map((d) => d.registered));
+    const eservicesIntegrated = sum([...departments.values()].map((d) => d.integrated));
     return {
       range: { from: range.from, to: range.to, department: range.department ?? null },
       registeredCitizens: { total: basic + plus, basic, plus },
@@ -115,61 +115,44 @@ export class AdoptionQueries {
     const values = new Map<string, number>(
       periodsBetween(range.from, range.to, granularity).map((p) => [p, 0]),
     );
-    if (name === 'active-citizens') {
-      for (const [period, value] of await this.activeSeries(range, granularity)) values.set(period, value);
-    } else {
-      const rows = await this.counts(name, range)
-        .select(['day', (eb) => eb.fn.sum<number | string>('count').as('value')])
-        .groupBy('day')
-        .execute();
-      for (const row of rows) {
-        const period = periodOf(row.day, granularity);
-        values.set(period, (values.get(period) ?? 0) + Number(row.value));
-      }
+    const rows =
+      name === METRICS.activeCitizens
+        ? await this.activeSeries(range, granularity)
+        : await this.counts(name, range)
+            .select(['day', (eb) => eb.fn.sum<number | string>('count').as('value')])
+            .groupBy('day')
+            .execute();
+    for (const row of rows) {
+      const period = periodOf(row.day, granularity);
+      values.set(period, (values.get(period) ?? 0) + Number(row.value));
     }
     return [...values].map(([period, value]) => ({ period, value }));
   }
 
   async departments(range: DateRange): Promise<DepartmentAdoption[]> {
-    const services = await this.eservices(range);
-    const byDepartment = new Map<string, DepartmentAdoption>();
-    for (const service of services) {
-      const current = byDepartment.get(service.department) ?? {
-        department: service.department,
-        eservicesRegistered: 0,
-        eservicesIntegrated: 0,
-        adoptionRate: 0,
-        logins: 0,
-        loginFailures: 0,
-      };
-      const registered = current.eservicesRegistered + 1;
-      const integrated = current.eservicesIntegrated + (service.integrated ? 1 : 0);
-      byDepartment.set(service.department, {
-        ...current,
+    const [adoption, logins, failures] = await Promise.all([
+      this.adoptionByDepartment(range),
+      this.perDepartment(METRICS.logins, range),
+      this.perDepartment(METRICS.loginFailures, range),
+    ]);
+    return [...adoption]
+      .map(([department, { registered, integrated }]) => ({
+        department,
         eservicesRegistered: registered,
         eservicesIntegrated: integrated,
         adoptionRate: ratio(integrated, registered),
-        logins: current.logins + service.logins,
-        loginFailures: current.loginFailures + service.loginFailures,
-      });
-    }
-    return [...byDepartment.values()].sort(
-      (a, b) => b.logins - a.logins || a.department.localeCompare(b.department),
-    );
+        logins: logins.get(department) ?? 0,
+        loginFailures: failures.get(department) ?? 0,
+      }))
+      .sort((a, b) => b.logins - a.logins || a.department.localeCompare(b.department));
   }
 
   /** E-services registered by `to`, busiest first. */
-  async eservices(range: DateRange): Promise<(EServiceUsage & { integrated: boolean })[]> {
-    let services = this.db
-      .selectFrom('metric_eservices')
-      .select(['client_id', 'name', 'department', 'status'])
-      .where('registered_day', '<=', range.to);
-    if (range.department !== undefined) services = services.where('department', '=', range.department);
-    const [rows, logins, failures, everUsed] = await Promise.all([
-      services.execute(),
+  async eservices(range: DateRange): Promise<EServiceUsage[]> {
+    const [rows, logins, failures] = await Promise.all([
+      this.registeredEServices(range).select(['e.client_id', 'e.name', 'e.department', 'e.status']).execute(),
       this.perEService(METRICS.logins, range),
       this.perEService(METRICS.loginFailures, range),
-      this.perEService(METRICS.logins, { ...range, from: '0000-01-01' }),
     ]);
     return rows
       .map((row) => ({
@@ -179,21 +162,51 @@ export class AdoptionQueries {
         status: row.status,
         logins: logins.get(row.client_id) ?? 0,
         loginFailures: failures.get(row.client_id) ?? 0,
-        integrated: (everUsed.get(row.client_id) ?? 0) > 0,
       }))
       .sort((a, b) => b.logins - a.logins || a.clientId.localeCompare(b.clientId));
   }
 
+  private registeredEServices(range: DateRange) {
+    let query = this.db.selectFrom('metric_eservices as e').where('e.registered_day', '<=', range.to);
+    if (range.department !== undefined) query = query.where('e.department', '=', range.department);
+    return query;
+  }
+
+  /** Per department: e-services registered by `to`, and those among them with a login by `to`. */
+  private async adoptionByDepartment(
+    range: DateRange,
+  ): Promise<Map<string, { registered: number; integrated: number }>> {
+    const rows = await this.registeredEServices(range)
+      .leftJoin('metric_eservice_first_logins as f', (join) =>
+        join.onRef('f.client_id', '=', 'e.client_id').on('f.day', '<=', range.to),
+      )
+      .select([
+        'e.department',
+        (eb) => eb.fn.countAll<number | string>().as('registered'),
+        (eb) => eb.fn.count<number | string>('f.client_id').as('integrated'),
+      ])
+      .groupBy('e.department')
+      .execute();
+    return new Map(
+      rows.map((r) => [r.department, { registered: Number(r.registered), integrated: Number(r.integrated) }]),
+    );
+  }
+
+  /**
+   * The rows a total reads: for a per-e-service metric, the one summed over all e-services or over the
+   * department's, so a year costs 365 rows, not 365 per e-service.
+   */
   private counts(metric: MetricName, range: DateRange) {
     let query = this.db
       .selectFrom('metric_daily_counts')
       .where('metric', '=', metric)
       .where('day', '>=', range.from)
       .where('day', '<=', range.to);
-    if (range.department !== undefined && PER_ESERVICE.has(metric)) {
-      const department = range.department;
-      query = query.where('dimension', 'in', (eb) =>
-        eb.selectFrom('metric_eservices').select('client_id').where('department', '=', department),
+    if (PER_ESERVICE.has(metric)) {
+      query = query.where(
+        'dimension',
+        '=',
+        range.department === undefined ? ALL_ESERVICES : departmentDimension(range.department),
       );
     }
     return query;
@@ -223,65 +236,57 @@ export class AdoptionQueries {
   }
 
   private async perEService(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
-    const rows = await this.counts(metric, range)
+    const rows = await this.db
+      .selectFrom('metric_daily_counts')
+      .where('metric', '=', metric)
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to)
+      .where('dimension', 'in', (eb) => this.registeredEServices(range).select('e.client_id'))
       .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
       .groupBy('dimension')
       .execute();
     return new Map(rows.map((r) => [r.key, Number(r.value)]));
   }
 
-  private async distinctActive(
-    table: 'metric_daily_active' | 'metric_monthly_active',
-    column: 'day' | 'month',
-    value: string,
-  ): Promise<number> {
-    const row = await this.db
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll<number | string>().as('value'))
-      .where(column, '=', value)
-      .executeTakeFirst();
-    return Number(row?.value ?? 0);
+  private async perDepartment(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
+    let query = this.db
+      .selectFrom('metric_daily_counts')
+      .where('metric', '=', metric)
+      .where('day', '>=', range.from)
+      .where('day', '<=', range.to);
+    query =
+      range.department === undefined
+        ? query.where('dimension', 'like', departmentDimension('%'))
+        : query.where('dimension', '=', departmentDimension(range.department));
+    const rows = await query
+      .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
+      .groupBy('dimension')
+      .execute();
+    return new Map(rows.map((r) => [r.key.slice(1), Number(r.value)]));
   }
 
-  /**
-   * Distinct citizens per period: per day and per month from their own tables; a week is counted over its
-   * days' rows (at most seven days per period).
-   */
-  private async activeSeries(range: DateRange, granularity: Granularity): Promise<[string, number][]> {
-    if (granularity === 'month') {
-      const rows = await this.db
-        .selectFrom('metric_monthly_active')
-        .select(['month as period', (eb) => eb.fn.countAll<number | string>().as('value')])
-        .where('month', '>=', range.from.slice(0, 7))
-        .where('month', '<=', range.to.slice(0, 7))
-        .groupBy('month')
-        .execute();
-      return rows.map((r) => [r.period, Number(r.value)]);
-    }
-    if (granularity === 'day') {
-      const rows = await this.db
-        .selectFrom('metric_daily_active')
-        .select(['day as period', (eb) => eb.fn.countAll<number | string>().as('value')])
-        .where('day', '>=', range.from)
-        .where('day', '<=', range.to)
-        .groupBy('day')
-        .execute();
-      return rows.map((r) => [r.period, Number(r.value)]);
-    }
-    const weeks = periodsBetween(range.from, range.to, 'week');
-    return Promise.all(
-      weeks.map(async (monday, i): Promise<[string, number]> => {
-        const first = i === 0 ? range.from : monday;
-        const last = i === weeks.length - 1 ? range.to : addDays(weeks[i + 1]!, -1);
-        const row = await this.db
-          .selectFrom('metric_daily_active')
-          .select(sql<number | string>`count(distinct citizen_id)`.as('value'))
-          .where('day', '>=', first)
-          .where('day', '<=', last)
-          .executeTakeFirst();
-        return [monday, Number(row?.value ?? 0)];
-      }),
-    );
+  /** Distinct citizens active in the period starting on `day` (a day, a Monday, a month's first day). */
+  private async activeOn(granularity: 'day' | 'month', day: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('metric_daily_counts')
+      .select('count')
+      .where('metric', '=', METRICS.activeCitizens)
+      .where('dimension', '=', granularity)
+      .where('day', '=', day)
+      .executeTakeFirst();
+    return Number(row?.count ?? 0);
+  }
+
+  /** Each period's own distinct count, kept by the projection: a week is not the sum of its days. */
+  private activeSeries(range: DateRange, granularity: Granularity) {
+    return this.db
+      .selectFrom('metric_daily_counts')
+      .select(['day', 'count as value'])
+      .where('metric', '=', METRICS.activeCitizens)
+      .where('dimension', '=', granularity)
+      .where('day', '>=', periodStart(range.from, granularity))
+      .where('day', '<=', range.to)
+      .execute();
   }
 }
 

@@ -12,6 +12,11 @@ export function periodOf(day: string, granularity: Granularity): string {
   return new Date(date.getTime() - sinceMonday * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The first day of the period `day` falls in. */
+export function periodStart(day: string, granularity: Granularity): string {
+  return granularity === 'month' ? `${day.slice(0, 7)}-01` : periodOf(day, granularity);
+}
+
 /** Every period from `from` to `to` (inclusive days), in order: empty periods are part of a time series. */
 export function periodsBetween(from: string, to: string, granularity: Granularity): string[] {
   const periods: string[] = [];
