@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { READ_MODELS, type ReadModelDatabase } from '#libs/eventsourcing';
 import { ALL_ESERVICES, departmentDimension } from '../projections/metric-batch.js';
 import { METRICS, type MetricName } from '../projections/metric-handlers.js';
@@ -241,7 +241,7 @@ export class AdoptionQueries {
       .where('metric', '=', metric)
       .where('day', '>=', range.from)
       .where('day', '<=', range.to)
-      .where('dimension', 'in', (eb) => this.registeredEServices(range).select('e.client_id'))
+      .where('dimension', 'in', () => this.registeredEServices(range).select('e.client_id'))
       .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
       .groupBy('dimension')
       .execute();
