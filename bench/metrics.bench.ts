@@ -50,7 +50,7 @@ async function rebuildRate(config: StorageConfig): Promise<{ events: number; eve
 }
 
 /** The requests one dashboard load makes, over the whole year, each timed alone. */
-async function dashboardLatencies(config: StorageConfig): Promise<number[]> {
+async function dashboardLatencies(config: StorageConfig): Promise<Map<string, number[]>> {
   const app = await createPlatformApp({ ...testConfig(config), port: 0 });
   await app.listen(0, '127.0.0.1');
   const store = app.get<EventStore>(EVENT_STORE);
@@ -68,7 +68,7 @@ async function dashboardLatencies(config: StorageConfig): Promise<number[]> {
     `/eservices?${range}&limit=10`,
     `/summary?${range}&department=DAB`,
   ];
-  const latencies: number[] = [];
+  const latencies = new Map<string, number[]>(paths.map((path) => [path.split('?')[0]!, []]));
   for (let load = 0; load < DASHBOARD_LOADS; load++) {
     for (const path of paths) {
       const started = performance.now();
@@ -77,7 +77,7 @@ async function dashboardLatencies(config: StorageConfig): Promise<number[]> {
       });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`${path}: ${response.status}`);
-      latencies.push(performance.now() - started);
+      latencies.get(path.split('?')[0]!)!.push(performance.now() - started);
     }
   }
   await app.close();
@@ -104,7 +104,10 @@ async function measure(name: string, config: StorageConfig, rebuildTarget?: numb
   console.log(
     `  ${name}: rebuilt ${rebuild.events.toLocaleString('en-US')} events at ${rebuild.eventsPerSecond.toLocaleString('en-US')}/s; dashboard API...`,
   );
-  const latencies = await dashboardLatencies(config);
+  const byEndpoint = await dashboardLatencies(config);
+  const latencies = [...byEndpoint.values()].flat();
+  for (const [path, values] of byEndpoint)
+    console.log(`  ${name}: ${path} p50 ${percentile(values, 50)} ms, p99 ${percentile(values, 99)} ms`);
   return [
     { name: `metrics, ${name}: events in the generated log`, value: rebuild.events, unit: 'events' },
     {

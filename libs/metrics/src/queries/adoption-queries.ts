@@ -248,17 +248,24 @@ export class AdoptionQueries {
     return new Map(rows.map((r) => [r.key, Number(r.value)]));
   }
 
+  /**
+   * Department rows are named one by one (`@DAA`, `@DAB`...): each is a short range of the counters' key,
+   * where a pattern match would read every e-service's rows.
+   */
   private async perDepartment(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
-    let query = this.db
+    const departments =
+      range.department !== undefined
+        ? [range.department]
+        : (await this.db.selectFrom('metric_eservices').select('department').distinct().execute()).map(
+            (r) => r.department,
+          );
+    if (departments.length === 0) return new Map();
+    const rows = await this.db
       .selectFrom('metric_daily_counts')
       .where('metric', '=', metric)
+      .where('dimension', 'in', departments.map(departmentDimension))
       .where('day', '>=', range.from)
-      .where('day', '<=', range.to);
-    query =
-      range.department === undefined
-        ? query.where('dimension', 'like', departmentDimension('%'))
-        : query.where('dimension', '=', departmentDimension(range.department));
-    const rows = await query
+      .where('day', '<=', range.to)
       .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
       .groupBy('dimension')
       .execute();
