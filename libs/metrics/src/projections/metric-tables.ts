@@ -37,16 +37,19 @@ export const METRIC_TABLES = [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function createMetricTables(db: Kysely<any>): Promise<void> {
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   // SQLite: a table keyed by its primary key is stored in that key's tree alone, one B-tree write per row, not two.
   const clustered = <T extends string, C extends string>(table: CreateTableBuilder<T, C>) =>
-    db.getExecutor().adapter instanceof SqliteAdapter ? table.modifyEnd(sql`without rowid`) : table;
+    sqlite ? table.modifyEnd(sql`without rowid`) : table;
+  // PostgreSQL: keys are codes and ISO days, compared byte by byte; a locale's collation would only slow the scans.
+  const text = sqlite ? sql`text` : sql`text collate "C"`;
   await db.schema
     .createTable('metric_daily_counts')
     .ifNotExists()
-    .addColumn('metric', 'text', (c) => c.notNull())
-    .addColumn('day', 'text', (c) => c.notNull())
-    .addColumn('dimension', 'text', (c) => c.notNull())
-    .addColumn('detail', 'text', (c) => c.notNull())
+    .addColumn('metric', text, (c) => c.notNull())
+    .addColumn('day', text, (c) => c.notNull())
+    .addColumn('dimension', text, (c) => c.notNull())
+    .addColumn('detail', text, (c) => c.notNull())
     .addColumn('count', 'integer', (c) => c.notNull())
     .$call(clustered)
     .addPrimaryKeyConstraint('metric_daily_counts_pk', ['metric', 'dimension', 'day', 'detail'])
@@ -54,23 +57,23 @@ export async function createMetricTables(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('metric_eservices')
     .ifNotExists()
-    .addColumn('client_id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('department', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('registered_day', 'text', (c) => c.notNull())
+    .addColumn('client_id', text, (c) => c.primaryKey())
+    .addColumn('name', text, (c) => c.notNull())
+    .addColumn('department', text, (c) => c.notNull())
+    .addColumn('status', text, (c) => c.notNull())
+    .addColumn('registered_day', text, (c) => c.notNull())
     .execute();
   await db.schema
     .createTable('metric_eservice_first_logins')
     .ifNotExists()
-    .addColumn('client_id', 'text', (c) => c.primaryKey())
-    .addColumn('day', 'text', (c) => c.notNull())
+    .addColumn('client_id', text, (c) => c.primaryKey())
+    .addColumn('day', text, (c) => c.notNull())
     .execute();
   await db.schema
     .createTable('metric_active_citizens')
     .ifNotExists()
-    .addColumn('period', 'text', (c) => c.notNull())
-    .addColumn('citizen_id', 'text', (c) => c.notNull())
+    .addColumn('period', text, (c) => c.notNull())
+    .addColumn('citizen_id', text, (c) => c.notNull())
     .$call(clustered)
     .addPrimaryKeyConstraint('metric_active_citizens_pk', ['period', 'citizen_id'])
     .execute();
