@@ -7,18 +7,20 @@ import {
   acquireInstanceLock,
   EVENT_STORE,
   InstanceLockHeld,
+  ManualClock,
   ProjectionRunner,
   type RebuildProgress,
 } from '#libs/eventsourcing';
 import { SigningKeys } from '#libs/oidc';
 import { ConfigError, loadConfig, type PlatformConfig } from '../../platform/src/config.js';
-import { PlatformModule } from '../../platform/src/platform.module.js';
+import { PlatformModule, type PlatformOverrides } from '../../platform/src/platform.module.js';
 import {
   ESERVICES_USAGE,
   parseEServicesCommand,
   runEServicesCommand,
   UsageError,
 } from './eservices-command.js';
+import { DEMO_DATA_USAGE, parseDemoDataCommand, runDemoData } from './demo-data-command.js';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -28,27 +30,35 @@ commands:
   signing-keys rotate      add a new pair of OpenID Provider signing keys (ES256, RS256); the newest signs
                            after the next start, the older ones stay published so issued tokens still verify
 ${ESERVICES_USAGE}
+${DEMO_DATA_USAGE}
 
 Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). A rebuild needs the storage to
 itself: it refuses to start while a platform uses it, and a platform refuses to start during a rebuild.`;
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
-  if (!['projections', 'rebuild', 'eservices', 'signing-keys'].includes(command ?? '')) {
+  if (!['projections', 'rebuild', 'eservices', 'signing-keys', 'demo-data'].includes(command ?? '')) {
     console.error(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
   const eservices = command === 'eservices' ? await parseEServicesCommand(argv.slice(1)) : undefined;
+  const demoData = command === 'demo-data' ? parseDemoDataCommand(argv.slice(1)) : undefined;
   const config = loadConfig();
+  // The demo history is dated by a clock the command walks through the year.
+  const clock = new ManualClock();
   // A rebuild empties read models that a running platform would go on writing meanwhile.
   const lock = command === 'rebuild' ? await acquireInstanceLock(config.storage, 'exclusive') : undefined;
-  const app = await openPlatform(config).catch(async (error: unknown) => {
+  const app = await openPlatform(config, demoData ? { clock } : {}).catch(async (error: unknown) => {
     await lock?.release();
     throw error;
   });
   try {
     if (eservices) {
       await runEServicesCommand(app, eservices, (line) => console.log(line));
+      return 0;
+    }
+    if (demoData) {
+      await runDemoData(app, clock, demoData, (line) => console.log(line));
       return 0;
     }
     if (command === 'signing-keys') {
@@ -92,8 +102,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function openPlatform(config: PlatformConfig) {
-  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config), {
+async function openPlatform(config: PlatformConfig, overrides: PlatformOverrides) {
+  const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(config, overrides), {
     logger: ['error'],
   });
   await app.init();

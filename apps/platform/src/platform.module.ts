@@ -7,6 +7,7 @@ import { IdentityModule } from '#libs/identity';
 import { EServicesModule, OidcModule } from '#libs/oidc';
 import { CorporateModule } from '#libs/corporate';
 import { ConsentModule } from '#libs/consent';
+import { MetricsModule } from '#libs/metrics';
 import { CitizenAppSimulatorController, DEMO_BASE_URL } from './demo/citizen-app-simulator.controller.js';
 import { deriveKey } from './derive-key.js';
 
@@ -37,6 +38,7 @@ export class PlatformModule {
         }),
         CorporateModule,
         ConsentModule.forRoot({ gatewayUrl: `${config.publicUrl}/gateway` }),
+        MetricsModule,
       ],
       controllers: [HealthController, ...(config.demo ? [CitizenAppSimulatorController] : [])],
       providers: [{ provide: DEMO_BASE_URL, useValue: config.publicUrl }],

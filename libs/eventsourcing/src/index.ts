@@ -19,3 +19,4 @@ export * from './nest/tokens.js';
 export * from './pii/index.js';
 export * from './http/admin.guard.js';
 export * from './signing/platform-signer.js';
+export * from './observability/append-timings.js';

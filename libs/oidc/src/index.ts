@@ -5,3 +5,4 @@ export * from './provider/tokens.js';
 export * from './provider/claims-policy.js';
 export { escapeHtml } from './provider/login-page.js';
 export { SigningKeys } from './provider/signing-keys.js';
+export { type ProtocolEvent, protocolStream, recordProtocolEvent } from './provider/protocol-events.js';

@@ -11,6 +11,7 @@ import { AggregateStore } from '../aggregates/aggregate-store.js';
 import { ADMIN_TOKEN, AdminGuard } from '../http/admin.guard.js';
 import { systemClock, type Clock } from '../clock/clock.js';
 import { Upcasters } from '../metadata/upcasters.js';
+import { AppendTimings, timedEventStore } from '../observability/append-timings.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { PiiVault } from '../pii/pii-vault.js';
 import { PlatformSigner } from '../signing/platform-signer.js';
@@ -58,7 +59,13 @@ export class EventSourcingModule {
         { provide: STORAGE_CONFIG, useValue: options.storage },
         { provide: ADMIN_TOKEN, useValue: options.adminToken },
         AdminGuard,
-        { provide: EVENT_STORE, useFactory: () => openEventStore(options.storage) },
+        AppendTimings,
+        {
+          provide: EVENT_STORE,
+          useFactory: async (timings: AppendTimings) =>
+            timedEventStore(await openEventStore(options.storage), timings),
+          inject: [AppendTimings],
+        },
         { provide: READ_MODELS, useFactory: () => openReadModels(options.storage) },
         { provide: CLOCK, useValue: options.clock ?? systemClock },
         { provide: Upcasters, useValue: options.upcasters ?? new Upcasters() },
@@ -100,6 +107,7 @@ export class EventSourcingModule {
         AdminGuard,
         STORAGE_CONFIG,
         EVENT_STORE,
+        AppendTimings,
         READ_MODELS,
         CLOCK,
         Upcasters,

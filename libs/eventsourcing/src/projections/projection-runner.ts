@@ -147,7 +147,7 @@ export class ProjectionRunner {
       this.upcasters,
       this.clock,
       {
-        batchSize: this.options.batchSize ?? 500,
+        batchSize: projection.catchUpBatchSize ?? this.options.batchSize ?? 500,
         retryDelayMs: this.options.retryDelayMs ?? 1000,
         logger: this.logger,
         ...(onProgress && { onProgress }),

@@ -11,6 +11,11 @@ export interface Projection {
   /** Bump when the read model's shape or meaning changes: a stored older version is rebuilt from zero at start. */
   readonly version: number;
   readonly eventTypes: readonly string[];
+  /**
+   * Events per transaction while catching up, if not the runner's: a projection that aggregates a batch in
+   * memory before writing rebuilds faster with larger batches.
+   */
+  readonly catchUpBatchSize?: number;
   /** Creates the read model's tables if missing; runs at every start, so it must be idempotent. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   setup(db: Kysely<any>): Promise<void>;

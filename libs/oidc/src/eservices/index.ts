@@ -9,3 +9,4 @@ export {
   type EServiceView,
 } from './projections/projected-eservice-directory.js';
 export { parseClientJwks } from './domain/client-jwks.js';
+export { DEPARTMENT_CODE } from './domain/eservice-input.js';

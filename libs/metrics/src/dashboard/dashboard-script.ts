@@ -1,0 +1,151 @@
+/**
+ * The dashboard's browser code: plain DOM and SVG, no library and no network beyond the platform's own API, so
+ * the page works on an administrators' network without internet access. Written without template literals so it
+ * can live in a TypeScript string as it is.
+ */
+export const DASHBOARD_SCRIPT = String.raw`
+'use strict';
+const $ = (id) => document.getElementById(id);
+const SVG = 'http://www.w3.org/2000/svg';
+const fmt = new Intl.NumberFormat('en-GB');
+
+function token() { return sessionStorage.getItem('adminToken'); }
+
+async function api(path) {
+  const response = await fetch(path, { headers: { authorization: 'Bearer ' + token() } });
+  if (response.status === 401 || response.status === 403) { showLogin('the admin token was refused'); throw new Error('unauthorised'); }
+  if (!response.ok) throw new Error((await response.json()).detail || response.statusText);
+  return response.json();
+}
+
+function showLogin(message) {
+  $('login').hidden = false; $('board').hidden = true;
+  $('login-error').textContent = message || '';
+}
+
+function query(extra) {
+  const params = new URLSearchParams({ from: $('from').value, to: $('to').value });
+  if ($('department').value) params.set('department', $('department').value);
+  for (const [k, v] of Object.entries(extra || {})) params.set(k, v);
+  return params.toString();
+}
+
+function el(name, attributes, parent) {
+  const node = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attributes)) node.setAttribute(k, v);
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function text(parent, x, y, content, anchor, cls) {
+  const node = el('text', { x: x, y: y, 'text-anchor': anchor || 'start', class: cls || '' }, parent);
+  node.textContent = content;
+  return node;
+}
+
+function lineChart(container, series) {
+  const width = 760, height = 260, left = 56, bottom = 28, top = 12;
+  const svg = el('svg', { viewBox: '0 0 ' + width + ' ' + height, role: 'img' });
+  const points = series[0].points;
+  const max = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.value)));
+  const x = (i) => left + (points.length <= 1 ? 0 : (i * (width - left - 10)) / (points.length - 1));
+  const y = (v) => top + (height - top - bottom) * (1 - v / max);
+  for (let g = 0; g <= 4; g++) {
+    const v = (max * g) / 4;
+    el('line', { x1: left, x2: width - 10, y1: y(v), y2: y(v), class: 'grid' }, svg);
+    text(svg, left - 6, y(v) + 4, fmt.format(Math.round(v)), 'end', 'axis');
+  }
+  const step = Math.max(1, Math.ceil(points.length / 8));
+  points.forEach((p, i) => { if (i % step === 0) text(svg, x(i), height - 8, p.period, 'middle', 'axis'); });
+  series.forEach((s) => {
+    const d = s.points.map((p, i) => (i === 0 ? 'M' : 'L') + x(i).toFixed(1) + ',' + y(p.value).toFixed(1)).join(' ');
+    el('path', { d: d, class: 'line ' + s.cls, 'data-series': s.name }, svg);
+  });
+  container.replaceChildren(svg);
+}
+
+function barChart(container, rows, format) {
+  const rowHeight = 22, width = 760, label = 220;
+  const svg = el('svg', { viewBox: '0 0 ' + width + ' ' + Math.max(rowHeight, rows.length * rowHeight), role: 'img' });
+  const max = Math.max(1e-9, ...rows.map((r) => r.value));
+  rows.forEach((r, i) => {
+    const y = i * rowHeight;
+    text(svg, label - 8, y + 15, r.label, 'end', 'axis');
+    el('rect', { x: label, y: y + 3, height: rowHeight - 6, width: Math.max(1, ((width - label - 70) * r.value) / max), class: 'bar', 'data-label': r.label, 'data-value': r.value }, svg);
+    text(svg, label + 6 + ((width - label - 70) * r.value) / max, y + 15, format(r.value), 'start', 'value');
+  });
+  container.replaceChildren(svg);
+}
+
+function tile(name, value) {
+  const node = document.querySelector('[data-metric="' + name + '"] .figure');
+  node.textContent = value;
+}
+
+async function load() {
+  $('status').textContent = 'loading…';
+  const started = performance.now();
+  const granularity = $('granularity').value;
+  const [summary, logins, active, registrations, departments, eservices] = await Promise.all([
+    api('/admin/metrics/summary?' + query()),
+    api('/admin/metrics/series/logins?' + query({ granularity: granularity })),
+    api('/admin/metrics/series/active-citizens?' + query({ granularity: granularity })),
+    api('/admin/metrics/series/citizens-registered?' + query({ granularity: granularity })),
+    api('/admin/metrics/departments?' + query()),
+    api('/admin/metrics/eservices?' + query({ limit: '10' })),
+  ]);
+  tile('registered-citizens', fmt.format(summary.registeredCitizens.total));
+  tile('logins', fmt.format(summary.logins));
+  tile('daily-active', fmt.format(summary.dailyActiveCitizens));
+  tile('monthly-active', fmt.format(summary.monthlyActiveCitizens));
+  tile('adoption-rate', (summary.eservices.adoptionRate * 100).toFixed(1) + ' %');
+  tile('login-failures', fmt.format(summary.loginFailures));
+  const total = (s) => s.points.reduce((a, p) => a + p.value, 0);
+  $('series').dataset.totalLogins = String(total(logins));
+  $('series').dataset.totalRegistrations = String(total(registrations));
+  lineChart($('series-chart'), [
+    { name: 'logins', cls: 'logins', points: logins.points },
+    { name: 'active-citizens', cls: 'active', points: active.points },
+    { name: 'citizens-registered', cls: 'registrations', points: registrations.points },
+  ]);
+  $('top-services').dataset.total = String(eservices.eservices.reduce((a, s) => a + s.logins, 0));
+  barChart($('top-services-chart'), eservices.eservices.map((s) => ({ label: s.name, value: s.logins })), (v) => fmt.format(v));
+  const adoption = departments.departments.slice().sort((a, b) => b.adoptionRate - a.adoptionRate || a.department.localeCompare(b.department));
+  $('departments').dataset.registered = String(departments.departments.reduce((a, d) => a + d.eservicesRegistered, 0));
+  barChart($('departments-chart'), adoption.map((d) => ({ label: d.department + ' (' + d.eservicesIntegrated + '/' + d.eservicesRegistered + ')', value: d.adoptionRate })), (v) => (v * 100).toFixed(0) + ' %');
+  consentFunnel(summary.consents);
+  const select = $('department');
+  if (select.options.length === 1 && !select.value) {
+    for (const d of departments.departments.map((d) => d.department).sort()) select.add(new Option(d, d));
+  }
+  $('status').textContent = 'updated in ' + Math.round(performance.now() - started) + ' ms';
+  document.body.dataset.ready = 'true';
+}
+
+/** Fills once the consent context records consents; until then it says so. */
+function consentFunnel(consents) {
+  const container = $('consent-chart');
+  if (!consents) {
+    container.replaceChildren(document.createTextNode('No consent events yet: the funnel fills once departments request consents.'));
+    $('consents').dataset.state = 'empty';
+    return;
+  }
+  $('consents').dataset.state = 'filled';
+  barChart(container, consents.funnel.map((step) => ({ label: step.status, value: step.count })), (v) => fmt.format(v));
+}
+
+function run() { load().catch((error) => { $('status').textContent = 'could not load: ' + error.message; }); }
+
+$('login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem('adminToken', $('token').value);
+  $('login').hidden = true; $('board').hidden = false;
+  run();
+});
+$('filters').addEventListener('submit', (event) => { event.preventDefault(); document.body.dataset.ready = 'false'; run(); });
+
+const today = new Date().toISOString().slice(0, 10);
+$('to').value = today;
+$('from').value = new Date(Date.now() - 364 * 86400000).toISOString().slice(0, 10);
+if (token()) { $('login').hidden = true; $('board').hidden = false; run(); } else showLogin();
+`;
