@@ -195,6 +195,10 @@ async function seed(store: EventStore, signer: PlatformSigner, gatewayUrl: strin
       );
     }
   });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(
+    `  ${CONSENTS} consents seeded in ${seconds.toFixed(1)} s (${Math.round(CONSENTS / seconds)}/s)`,
+  );
   return consentIds;
 }
 
