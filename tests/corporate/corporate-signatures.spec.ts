@@ -164,6 +164,31 @@ describe.each(storageTargets('corporate'))(
         });
       });
 
+      it('validates a batch, one report per signature in the order sent; refuses an empty or oversize batch', async () => {
+        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const good = await sign(key!, kid, 'invoice 1');
+        const [h, , s] = good.split('.');
+        const tampered = `${h}.${Buffer.from('invoice 2').toString('base64url')}.${s}`;
+        const { body } = await http
+          .post('/corporate/signatures/validations')
+          .send({ signatures: [{ jws: good }, { jws: tampered }, { jws: 'not a jws' }, { jws: good }] })
+          .expect(200);
+        expect(
+          body.reports.map(
+            (r: { indication: string; subIndication?: string }) => r.subIndication ?? r.indication,
+          ),
+        ).toEqual(['TOTAL_PASSED', 'SIG_CRYPTO_FAILURE', 'FORMAT_FAILURE', 'TOTAL_PASSED']);
+        expect(body.reports[0]).toMatchObject({ signer: { corporationId, kid } });
+
+        for (const signatures of [[], Array.from({ length: 101 }, () => ({ jws: good })), [{}]]) {
+          const refused = await http
+            .post('/corporate/signatures/validations')
+            .send({ signatures })
+            .expect(400);
+          expect(refused.body.code).toBe('VALIDATION_FAILED');
+        }
+      });
+
       it('supports unencoded detached payloads (RFC 7797 b64=false)', async () => {
         const { key, kid } = await registeredCorporation(http, 'ES256');
         const document = 'a document. with dots, $ and unicode: 海港';

@@ -16,6 +16,7 @@ import { verificationKeysOf } from './verification-keys.js';
 import {
   RepresentativeSigningDto,
   SignatureTimestampDto,
+  SignatureValidationBatchDto,
   SignatureValidationDto,
 } from './signature-validation.dto.js';
 
@@ -35,6 +36,18 @@ export class SignatureValidationController {
   @HttpCode(200)
   validate(@Body() body: SignatureValidationDto): Promise<ValidationReport> {
     return this.validator.validate(body);
+  }
+
+  /**
+   * Up to 100 signatures in one request, one report each, in the order sent: for relying parties that take
+   * signed documents in bulk, and spend a request's own cost once for all of them.
+   */
+  @Post('signatures/validations')
+  @HttpCode(200)
+  async validateMany(@Body() body: SignatureValidationBatchDto): Promise<{ reports: ValidationReport[] }> {
+    return {
+      reports: await Promise.all(body.signatures.map((signature) => this.validator.validate(signature))),
+    };
   }
 
   /**

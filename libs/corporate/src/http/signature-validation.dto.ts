@@ -1,4 +1,16 @@
-import { Allow, IsDefined, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsDefined,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 const Optional = () => ValidateIf((_dto, value) => value !== undefined);
 
@@ -27,6 +39,19 @@ export class SignatureValidationDto {
   @Optional()
   @IsString()
   document?: string;
+}
+
+/** At most this many signatures in one request: enough to spread a request's own cost, small enough to answer fast. */
+export const MAX_SIGNATURES_PER_BATCH = 100;
+
+/** Many signatures at once (a batch of invoices, say): each answered with its own report, in order. */
+export class SignatureValidationBatchDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_SIGNATURES_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => SignatureValidationDto)
+  signatures!: SignatureValidationDto[];
 }
 
 /** The representative's approval in the app: their device's signature over the request. */
