@@ -3,7 +3,8 @@ import { CompactSign, FlattenedSign } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ManualClock, type StorageConfig } from '#libs/eventsourcing';
-import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
+import { CitizenApp } from '#libs/identity';
+import { hkidFor, startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
 export const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
@@ -83,4 +84,16 @@ export async function registerKey(
     .send({ publicJwk: key.publicJwk, ...extra })
     .expect(201);
   return (answer.body.keys as { kid: string }[]).find((k) => !known.has(k.kid))!.kid;
+}
+
+let citizenSeq = 0;
+/** A citizen registered through the app simulator, with the phone that signs for them. */
+export async function registeredCitizen(baseUrl: string, clock: ManualClock): Promise<CitizenApp> {
+  const phone = await CitizenApp.install({ baseUrl, clock });
+  await phone.register({
+    nameEn: 'CHAN, Tai Man',
+    hkid: hkidFor(700_000 + ++citizenSeq),
+    dateOfBirth: '1980-01-01',
+  });
+  return phone;
 }

@@ -9,6 +9,7 @@ import {
   admin,
   newKey,
   registerKey,
+  registeredCitizen,
   registeredCorporation,
   sign,
   signFlattened,
@@ -23,6 +24,7 @@ describe.each(storageTargets('corporate'))(
     let app: NestExpressApplication;
     let http: ReturnType<typeof request>;
     let clock: ManualClock;
+    let baseUrl: string;
     let drop: () => Promise<void>;
 
     const validate = (body: Record<string, unknown>) =>
@@ -38,7 +40,7 @@ describe.each(storageTargets('corporate'))(
     beforeAll(async () => {
       const storage = await target.create();
       drop = storage.drop;
-      ({ app, http, clock } = await startCorporatePlatform(storage.config));
+      ({ app, http, clock, baseUrl } = await startCorporatePlatform(storage.config));
     });
     afterAll(async () => {
       await app.close();
@@ -63,21 +65,28 @@ describe.each(storageTargets('corporate'))(
 
       it('appoints, changes and revokes a representative, each an event on the corporation stream', async () => {
         const { corporationId } = await registeredCorporation(http);
+        const { citizenId } = await registeredCitizen(baseUrl, clock);
+        const unknown = await http
+          .post(`/corporate/corporations/${corporationId}/appointments`)
+          .set(admin)
+          .send({ citizenId: 'no-such-citizen', role: 'user', eservices: ['etax'] })
+          .expect(422);
+        expect(unknown.body.code).toBe('CITIZEN_NOT_FOUND');
         const appointed = await http
           .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
-          .send({ citizenId: 'citizen-1', role: 'authorised-signatory', eservices: ['etax'] })
+          .send({ citizenId, role: 'authorised-signatory', eservices: ['etax'] })
           .expect(201);
         const [appointment] = appointed.body.appointments;
         expect(appointment).toMatchObject({
-          citizenId: 'citizen-1',
+          citizenId,
           role: 'authorised-signatory',
           eservices: ['etax'],
         });
         const twice = await http
           .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
-          .send({ citizenId: 'citizen-1', role: 'user', eservices: ['*'] })
+          .send({ citizenId, role: 'user', eservices: ['*'] })
           .expect(409);
         expect(twice.body.code).toBe('ALREADY_APPOINTED');
 
@@ -116,11 +125,12 @@ describe.each(storageTargets('corporate'))(
 
       it('answers a retried write under the same Idempotency-Key once', async () => {
         const { corporationId } = await registeredCorporation(http);
+        const { citizenId } = await registeredCitizen(baseUrl, clock);
         const send = () =>
           http
             .post(`/corporate/corporations/${corporationId}/appointments`)
             .set({ ...admin, 'Idempotency-Key': `appoint-${corporationId}` })
-            .send({ citizenId: 'citizen-2', role: 'user', eservices: ['etax'] })
+            .send({ citizenId, role: 'user', eservices: ['etax'] })
             .expect(201);
         const first = await send();
         const second = await send();

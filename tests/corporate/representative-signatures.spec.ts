@@ -3,10 +3,14 @@ import { createHash } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type request from 'supertest';
 import type { ManualClock } from '#libs/eventsourcing';
-import { CitizenApp } from '#libs/identity';
+import type { CitizenApp } from '#libs/identity';
 import { storageTargets } from '../support/storage-targets.js';
-import { hkidFor } from '../support/test-platform.js';
-import { admin, registeredCorporation, startCorporatePlatform } from './corporate-platform.js';
+import {
+  admin,
+  registeredCitizen,
+  registeredCorporation,
+  startCorporatePlatform,
+} from './corporate-platform.js';
 
 const HOUR = 3_600_000;
 const document = Buffer.from('Tenancy agreement, Flat 12A, Harbour Court');
@@ -18,8 +22,6 @@ const payloadFor = (corporationId: string, digest = documentDigest) => ({
   documentDigest: digest,
 });
 
-let citizenSeq = 0;
-
 describe.each(storageTargets('corporate_reps'))('representative signatures on %s', (_name, target) => {
   let app: NestExpressApplication;
   let http: ReturnType<typeof request>;
@@ -27,15 +29,7 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   let baseUrl: string;
   let drop: () => Promise<void>;
 
-  const citizen = async () => {
-    const phone = await CitizenApp.install({ baseUrl, clock });
-    await phone.register({
-      nameEn: 'CHAN, Tai Man',
-      hkid: hkidFor(700_000 + ++citizenSeq),
-      dateOfBirth: '1980-01-01',
-    });
-    return phone;
-  };
+  const citizen = () => registeredCitizen(baseUrl, clock);
   const appoint = async (corporationId: string, citizenId: string, extra: object = {}) => {
     const { body } = await http
       .post(`/corporate/corporations/${corporationId}/appointments`)

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { DomainError } from '#libs/errors';
 import { Context, type CommandContext } from '#libs/eventsourcing';
+import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
 import { ChangeCorporationCommand } from '../commands/change-corporation.command.js';
 import type { CorporationCommand } from '../domain/corporation.decide.js';
 import { parseSigningKey } from '../domain/signing-key.js';
@@ -26,16 +28,22 @@ const iso = (time: string | undefined) => (time === undefined ? undefined : new 
 @Controller('corporate/corporations/:corporationId')
 @UseGuards(CorporateAdministratorGuard)
 export class CorporationAdministrationController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CITIZEN_CLAIMS) private readonly citizens: CitizenClaims,
+  ) {}
 
   @Post('appointments')
   @HttpCode(201)
-  appoint(
+  async appoint(
     @Param('corporationId', CorporationIdPipe) corporationId: string,
     @Body() body: AppointRepresentativeDto,
     @Context() context: CommandContext,
   ): Promise<CorporationView> {
     const { validFrom, validUntil, ...appointment } = body;
+    if (!(await this.citizens.account(body.citizenId))) {
+      throw new DomainError('CITIZEN_NOT_FOUND', `no citizen ${body.citizenId} to appoint`, 422);
+    }
     return this.change(
       {
         type: 'AppointRepresentative',
