@@ -11,7 +11,6 @@ import { CorporateRegistry } from '../verification/corporate-registry.js';
 import { SignatureTimestamps } from '../verification/signature-timestamps.js';
 import { SignatureValidator } from '../verification/signature-validator.js';
 import type { ValidationReport } from '../verification/validation-report.js';
-import { ValidationTally } from '../verification/validation-tally.js';
 import { CorporationIdPipe } from './corporation-id.pipe.js';
 import { verificationKeysOf } from './verification-keys.js';
 import {
@@ -20,10 +19,7 @@ import {
   SignatureValidationDto,
 } from './signature-validation.dto.js';
 
-/**
- * For relying parties and signers: validation and timestamps need no credential; a validation is only counted
- * (ValidationTally), never written on its own.
- */
+/** For relying parties and signers: validation and timestamps need no credential and write nothing. */
 @Controller('corporate')
 export class SignatureValidationController {
   constructor(
@@ -32,16 +28,13 @@ export class SignatureValidationController {
     private readonly registry: CorporateRegistry,
     private readonly representatives: RepresentativeSignatures,
     private readonly commands: CommandBus,
-    private readonly tally: ValidationTally,
   ) {}
 
   /** Always 200 with a report, whatever the signature: the indication says whether to rely on it. */
   @Post('signatures/validation')
   @HttpCode(200)
-  async validate(@Body() body: SignatureValidationDto): Promise<ValidationReport> {
-    const report = await this.validator.validate(body);
-    this.tally.count(report);
-    return report;
+  validate(@Body() body: SignatureValidationDto): Promise<ValidationReport> {
+    return this.validator.validate(body);
   }
 
   /**
