@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type request from 'supertest';
 import { ValidationTally } from '#libs/corporate';
-import type { EventStore } from '#libs/event-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore, type EventStore } from '#libs/event-store';
 import { EVENT_STORE, type ManualClock } from '#libs/eventsourcing';
 import { CitizenApp } from '#libs/identity';
 import {
@@ -122,5 +125,28 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
     // Nothing counted since: a flush writes nothing.
     await app.get(ValidationTally).flush();
     expect(await store.readStream(stream)).toHaveLength(tallies.length);
+  });
+});
+
+describe('the validation tally at shutdown', () => {
+  it('writes what was counted since the last tally before the store closes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tally-'));
+    const { app, http } = await startCorporatePlatform({ eventStore: 'sqlite', dataDir });
+    const { key, kid } = await registeredCorporation(http, 'ES256');
+    await http
+      .post('/corporate/signatures/validation')
+      .send({ jws: await sign(key!, kid) })
+      .expect(200);
+    await app.close();
+    const store = new SqliteEventStore({ path: join(dataDir, 'events.db') });
+    try {
+      const tallies = await store.readStream('corporateValidations-2026-03-01');
+      expect(tallies.map((e) => (e.data as { counts: unknown }).counts)).toEqual([
+        [{ indication: 'TOTAL_PASSED', subIndication: null, count: 1 }],
+      ]);
+    } finally {
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
