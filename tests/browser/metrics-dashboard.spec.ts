@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner } from '#libs/eventsourcing';
-import { appendHistory, type HistoryFacts } from '#libs/metrics';
+import { adoptionEvents as e, appendHistory, type HistoryFacts } from '#libs/metrics';
 import { launchChromium } from '../support/chromium.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
@@ -29,6 +30,23 @@ const format = (n: number) => new Intl.NumberFormat('en-GB').format(n);
       loginsPerDay: 60,
       endDay: new Date().toISOString().slice(0, 10),
     });
+    const now = new Date().toISOString();
+    await store.append(
+      'dashboard-test-corporate-and-consent',
+      [
+        e.corporationRegistered('k1', now),
+        e.representativeAppointed('k1', 'a1', 'authorised-signatory', now),
+        e.signedByRepresentative('k1', 'authorised-signatory', now),
+        e.signatureValidationsTallied([{ indication: 'TOTAL_PASSED', subIndication: null, count: 4 }], now),
+        e.consentRequested('n1', now),
+        e.consentRequested('n2', now),
+        e.consentRequested('n3', now),
+        e.consentChanged('Approved', 'n1', now),
+        e.consentChanged('Approved', 'n2', now),
+        e.consentChanged('Rejected', 'n3', now),
+        e.dataExchanged('housing', 'welfare', now),
+      ].map((event) => ({ id: randomUUID(), ...event })),
+    );
     await app.get(ProjectionRunner).waitFor((await store.headPosition())!, 30_000, ['adoption-metrics']);
     page = await (await browser!.newContext()).newPage();
   });
@@ -65,7 +83,26 @@ const format = (n: number) => new Intl.NumberFormat('en-GB').format(n);
     );
     expect(await page.locator('#departments-chart rect.bar').count()).toBe(8);
     expect(await page.locator('#departments').getAttribute('data-registered')).toBe('40');
-    expect(await page.locator('#consents').getAttribute('data-state')).toBe('empty');
+    expect(await page.locator('#consents').getAttribute('data-state')).toBe('filled');
+    const funnel = page.locator('#consent-chart rect.bar');
+    expect(
+      await funnel.evaluateAll((rects) =>
+        rects.map((r) => [r.getAttribute('data-label'), r.getAttribute('data-value')]),
+      ),
+    ).toEqual([
+      ['requested', '3'],
+      ['approved', '2'],
+      ['rejected', '1'],
+      ['paused', '0'],
+      ['resumed', '0'],
+      ['revoked', '0'],
+      ['expired', '0'],
+      ['data exchanged', '1'],
+      ['exchanges refused', '0'],
+      ['exchanges failed', '0'],
+    ]);
+    expect(await page.locator('#corporate').getAttribute('data-signatures')).toBe('1');
+    expect(await page.locator('#corporate-chart rect.bar').count()).toBe(4);
     expect(offsite).toEqual([]);
 
     mkdirSync('test-output', { recursive: true });

@@ -20,7 +20,15 @@ describe('the demo-data command', () => {
     await runDemoData(
       app,
       clock,
-      { citizens: 60, eservices: 10, departments: 3, days: 12, loginsPerDay: 8, concurrency: 4 },
+      {
+        citizens: 60,
+        eservices: 10,
+        departments: 3,
+        days: 12,
+        loginsPerDay: 8,
+        corporations: 5,
+        concurrency: 4,
+      },
       (line) => lines.push(line),
     );
     const store = app.get<EventStore>(EVENT_STORE);
@@ -31,6 +39,8 @@ describe('the demo-data command', () => {
     expect(summary.registeredCitizens.total).toBe(60);
     expect(summary.registrationsInRange).toBe(60);
     expect(summary.eservices.registered).toBe(10);
+    expect(summary.corporate.corporations.registered).toBe(5);
+    expect(summary.corporate.representatives.appointed).toBe(5);
     expect(summary.eservices.integrated).toBeLessThanOrEqual(8);
     const requested = summary.loginRequestsByOutcome['requested']!;
     expect(requested).toBeGreaterThan(50);
@@ -41,6 +51,6 @@ describe('the demo-data command', () => {
       .get(AdoptionQueries)
       .series('citizens-registered', { from: first, to: today }, 'day');
     expect(days.filter((d) => d.value > 0).length).toBeGreaterThan(5);
-    expect(lines.at(-1)).toMatch(/^day 12\/12 .*60 citizens/);
+    expect(lines.at(-1)).toMatch(/^day 12\/12 .*60 citizens, 5 corporations/);
   });
 });

@@ -14,12 +14,13 @@ import {
   signDevicePayload,
   type ClaimName,
 } from '#libs/identity';
+import { ChangeCorporationCommand, type CorporationCommand } from '#libs/corporate';
 import { demoDepartmentCode, longTailPicker, registeredAfter, seededRandom } from '#libs/metrics';
 import { recordProtocolEvent, RegisterEServiceCommand } from '#libs/oidc';
 import { UsageError } from './eservices-command.js';
 
 export const DEMO_DATA_USAGE = `  demo-data [--citizens 100000] [--eservices 300] [--departments 70] [--days 365]
-      [--logins-per-day 300] [--concurrency 16]
+      [--logins-per-day 300] [--corporations 200] [--concurrency 16]
                            write a year of adoption history through the real commands, for the dashboard`;
 
 export interface DemoDataOptions {
@@ -28,6 +29,8 @@ export interface DemoDataOptions {
   readonly departments: number;
   readonly days: number;
   readonly loginsPerDay: number;
+  /** Each with one representative, a citizen already registered. */
+  readonly corporations: number;
   readonly concurrency: number;
 }
 
@@ -40,6 +43,7 @@ export function parseDemoDataCommand(args: readonly string[]): DemoDataOptions {
       departments: { type: 'string', default: '70' },
       days: { type: 'string', default: '365' },
       'logins-per-day': { type: 'string', default: '300' },
+      corporations: { type: 'string', default: '200' },
       concurrency: { type: 'string', default: '16' },
     },
     strict: true,
@@ -56,6 +60,7 @@ export function parseDemoDataCommand(args: readonly string[]): DemoDataOptions {
     departments: number('departments', values.departments, 676),
     days: number('days', values.days, 1_000),
     loginsPerDay: number('logins-per-day', values['logins-per-day'], 100_000),
+    corporations: number('corporations', values.corporations, 99_999),
     concurrency: number('concurrency', values.concurrency, 256),
   };
   if (options.departments > options.eservices)
@@ -68,7 +73,7 @@ const DAY_MS = 86_400_000;
 
 /**
  * A history written through the platform's own commands (e-service registration, citizen registration, login
- * requests the citizen's device signs), dated by the injected clock, which walks through the period. The OpenID
+ * requests the citizen's device signs, corporations registered with a representative), dated by the injected clock, which walks through the period. The OpenID
  * Provider's token response is the one step not replayed: its TokenIssued / LoginFailed events are recorded with
  * the provider's own `recordProtocolEvent`, as it would have after the code exchange.
  */
@@ -123,6 +128,7 @@ export async function runDemoData(
   print(`${services.length} e-services in ${departments.length} departments registered`);
 
   const citizens: string[] = [];
+  let corporations = 0;
   let loginCount = 0;
   for (let day = 0; day < options.days; day++) {
     clock.set(new Date(first + day * DAY_MS + 8 * 3_600_000));
@@ -145,6 +151,32 @@ export async function runDemoData(
     });
     citizens.push(...registered);
     if (citizens.length === 0) continue;
+    // Corporations register as citizens do, more every day, each appointing a registered citizen.
+    const newCorporations = Array.from(
+      { length: registeredAfter(day, options.days, options.corporations) - corporations },
+      (_, i) => corporations + i,
+    );
+    await inParallel(newCorporations, options.concurrency, async (n) => {
+      const corporationId = String(90_000_000 + n);
+      const change = (command: CorporationCommand) =>
+        commands.execute(new ChangeCorporationCommand(command, context('admin')));
+      await change({
+        type: 'RegisterCorporation',
+        corporationId,
+        brNumber: corporationId,
+        crNumber: String(1_000_000 + n),
+        nameEn: `Demo Trading ${n} Limited`,
+      });
+      await change({
+        type: 'AppointRepresentative',
+        corporationId,
+        appointmentId: randomUUID(),
+        citizenId: citizens[Math.floor(random() * citizens.length)]!,
+        role: random() < 0.5 ? 'administrator' : 'authorised-signatory',
+        eservices: ['*'],
+      });
+    });
+    corporations += newCorporations.length;
     clock.set(new Date(first + day * DAY_MS + 12 * 3_600_000));
     const todays = Math.round(options.loginsPerDay * (0.5 + day / options.days));
     await inParallel(Array.from({ length: todays }), options.concurrency, async () => {
@@ -207,7 +239,7 @@ export async function runDemoData(
       const seconds = (performance.now() - started) / 1000;
       print(
         `day ${day + 1}/${options.days} (${new Date(first + day * DAY_MS).toISOString().slice(0, 10)}): ` +
-          `${citizens.length} citizens, ${loginCount} logins, ${seconds.toFixed(0)} s`,
+          `${citizens.length} citizens, ${corporations} corporations, ${loginCount} logins, ${seconds.toFixed(0)} s`,
       );
     }
   }

@@ -12,6 +12,7 @@ import { CorporateRegistry } from './verification/corporate-registry.js';
 import { RegistryRepresentation } from './verification/registry-representation.js';
 import { SignatureTimestamps } from './verification/signature-timestamps.js';
 import { SignatureValidator } from './verification/signature-validator.js';
+import { ValidationTally } from './verification/validation-tally.js';
 
 /**
  * Digital Corporate Identity: corporations, their representatives and signing keys, the platform's signature
@@ -29,10 +30,11 @@ import { SignatureValidator } from './verification/signature-validator.js';
     SignatureTimestamps,
     RepresentativeSignatures,
     SignatureValidator,
+    ValidationTally,
     CorporateAdministratorGuard,
     RegistryRepresentation,
     { provide: CORPORATE_REPRESENTATION, useExisting: RegistryRepresentation },
   ],
-  exports: [CorporateRegistry, CORPORATE_REPRESENTATION],
+  exports: [CorporateRegistry, ValidationTally, CORPORATE_REPRESENTATION],
 })
 export class CorporateModule {}

@@ -13,6 +13,7 @@ import { parseJws, type ParsedJws, type SignatureInput } from './parse-jws.js';
 import { canonicalAlgorithm, signatureValueVerifies } from './signature-value.js';
 import { signatureDigest, SignatureTimestamps } from './signature-timestamps.js';
 import type { Check, Indication, Signer, SubIndication, ValidationReport } from './validation-report.js';
+import { ValidationTally } from './validation-tally.js';
 
 export interface ValidationRequest extends SignatureInput {
   /** The platform's signature timestamp for this signature, if the signer obtained one. */
@@ -42,10 +43,18 @@ export class SignatureValidator {
     private readonly registry: CorporateRegistry,
     private readonly timestamps: SignatureTimestamps,
     private readonly representatives: RepresentativeSignatures,
+    private readonly tally: ValidationTally,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** Every report is counted by result (an in-memory increment): the adoption metrics' validations by result. */
   async validate(request: ValidationRequest): Promise<ValidationReport> {
+    const report = await this.judge(request);
+    this.tally.count(report);
+    return report;
+  }
+
+  private async judge(request: ValidationRequest): Promise<ValidationReport> {
     const validationTime = this.clock.now().toISOString();
     const parsed = parseJws(request);
     if (parsed.ok && parsed.jws.header['typ'] === REPRESENTATIVE_TYP) {

@@ -65,7 +65,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
   </section>
   <section id="top-services"><h2>Top e-services by logins</h2><div id="top-services-chart"></div></section>
   <section id="departments"><h2>Adoption by department (integrated / registered e-services)</h2><div id="departments-chart"></div></section>
-  <section class="wide" id="consents"><h2>Consent funnel</h2><div id="consent-chart"></div></section>
+  <section id="consents"><h2>Consent funnel and data exchanges</h2><div id="consent-chart"></div></section>
+  <section id="corporate"><h2>Corporate identity</h2><div id="corporate-chart"></div></section>
 </main>
 <p id="status" style="padding: 0 24px; color: #5a6878"></p>
 </div>

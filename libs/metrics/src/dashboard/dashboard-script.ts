@@ -114,6 +114,7 @@ async function load() {
   $('departments').dataset.registered = String(departments.departments.reduce((a, d) => a + d.eservicesRegistered, 0));
   barChart($('departments-chart'), adoption.map((d) => ({ label: d.department + ' (' + d.eservicesIntegrated + '/' + d.eservicesRegistered + ')', value: d.adoptionRate })), (v) => (v * 100).toFixed(0) + ' %');
   consentFunnel(summary.consents);
+  corporateFigures(summary.corporate);
   const select = $('department');
   if (select.options.length === 1 && !select.value) {
     for (const d of departments.departments.map((d) => d.department).sort()) select.add(new Option(d, d));
@@ -122,16 +123,32 @@ async function load() {
   document.body.dataset.ready = 'true';
 }
 
-/** Fills once the consent context records consents; until then it says so. */
+/** Fills once departments request consents; until then it says so. */
 function consentFunnel(consents) {
   const container = $('consent-chart');
-  if (!consents) {
+  if (consents.funnel.every((step) => step.count === 0)) {
     container.replaceChildren(document.createTextNode('No consent events yet: the funnel fills once departments request consents.'));
     $('consents').dataset.state = 'empty';
     return;
   }
   $('consents').dataset.state = 'filled';
-  barChart(container, consents.funnel.map((step) => ({ label: step.status, value: step.count })), (v) => fmt.format(v));
+  $('consents').dataset.requested = String(consents.funnel[0].count);
+  $('consents').dataset.exchanges = String(consents.exchanges);
+  barChart(container, consents.funnel.map((step) => ({ label: step.status, value: step.count })).concat([
+    { label: 'data exchanged', value: consents.exchanges },
+    { label: 'exchanges refused', value: Object.values(consents.refusedExchangesByReason).reduce((a, n) => a + n, 0) },
+    { label: 'exchanges failed', value: consents.failedExchanges },
+  ]), (v) => fmt.format(v));
+}
+
+/** Corporate identity in the range: registrations, representatives, signatures and validations by result. */
+function corporateFigures(corporate) {
+  $('corporate').dataset.signatures = String(corporate.signatures);
+  barChart($('corporate-chart'), [
+    { label: 'corporations registered', value: corporate.corporations.registered },
+    { label: 'representatives appointed', value: corporate.representatives.appointed },
+    { label: 'representative signatures', value: corporate.signatures },
+  ].concat(Object.entries(corporate.verificationsByResult).sort().map(([result, n]) => ({ label: 'validated ' + result, value: n }))), (v) => fmt.format(v));
 }
 
 function run() { load().catch((error) => { $('status').textContent = 'could not load: ' + error.message; }); }

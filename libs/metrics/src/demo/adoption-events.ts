@@ -1,7 +1,7 @@
 import type { JsonObject, RecordedEvent } from '#libs/event-store';
 
 /**
- * Events in exactly the shapes the identity and oidc commands record them, reduced to what metrics read (sealed
+ * Events in exactly the shapes the identity, oidc, corporate and consent commands record them, reduced to what metrics read (sealed
  * personal fields are stand-ins): for projection tests and the rebuild benchmark.
  */
 export type AdoptionEvent = { readonly type: string; readonly data: JsonObject };
@@ -78,7 +78,119 @@ export const adoptionEvents = {
     type: 'LoginFailed',
     data: { clientId, reason, failedAt: at },
   }),
+  corporationRegistered: (corporationId: string, at: string): AdoptionEvent => ({
+    type: 'CorporationRegistered',
+    data: { corporationId, brNumber: '12345678', crNumber: '1234567', nameEn: 'x', registeredAt: at },
+  }),
+  corporationSuspended: (corporationId: string, at: string): AdoptionEvent => ({
+    type: 'CorporationSuspended',
+    data: { corporationId, reason: 'court order', suspendedAt: at },
+  }),
+  corporationDissolved: (corporationId: string, at: string): AdoptionEvent => ({
+    type: 'CorporationDissolved',
+    data: { corporationId, dissolvedAt: at },
+  }),
+  representativeAppointed: (
+    corporationId: string,
+    appointmentId: string,
+    role: 'administrator' | 'authorised-signatory' | 'user',
+    at: string,
+  ): AdoptionEvent => ({
+    type: 'RepresentativeAppointed',
+    data: {
+      corporationId,
+      appointmentId,
+      citizenId: 'c1',
+      role,
+      eservices: ['*'],
+      validFrom: at,
+      appointedAt: at,
+    },
+  }),
+  appointmentRevoked: (corporationId: string, appointmentId: string, at: string): AdoptionEvent => ({
+    type: 'AppointmentRevoked',
+    data: { corporationId, appointmentId, reason: 'left', revokedAt: at },
+  }),
+  signedByRepresentative: (corporationId: string, role: string, at: string): AdoptionEvent => ({
+    type: 'SignedByRepresentative',
+    data: {
+      corporationId,
+      signatureId: 's',
+      appointmentId: 'a',
+      citizenId: 'c1',
+      role,
+      documentDigest: 'd',
+      deviceId: 'd',
+      signedAt: at,
+    },
+  }),
+  signatureValidationsTallied: (
+    counts: { indication: string; subIndication: string | null; count: number }[],
+    at: string,
+  ): AdoptionEvent => ({
+    type: 'SignatureValidationsTallied',
+    data: { from: at, to: at, counts },
+  }),
+  consentRequested: (consentId: string, at: string): AdoptionEvent => ({
+    type: 'ConsentRequested',
+    data: {
+      terms: {
+        consentId,
+        citizenId: 'c1',
+        consumerId: 'consumer',
+        providerId: 'provider',
+        datasetId: 'd',
+        items: ['x'],
+        purpose: { code: 'p', text: 'p' },
+        frequency: { mode: 'once' },
+        dataRange: { from: '2026-01-01', to: '2026-12-31' },
+        retentionDays: 30,
+        validFrom: at,
+        expiresAt: at,
+      },
+      requestedAt: at,
+    },
+  }),
+  /** Approved, rejected, paused, resumed, revoked or expired. */
+  consentChanged: (
+    status: 'Approved' | 'Rejected' | 'Paused' | 'Resumed' | 'Revoked' | 'Expired',
+    consentId: string,
+    at: string,
+  ): AdoptionEvent => ({
+    type: `Consent${status}`,
+    data: {
+      consentId,
+      ...(status !== 'Expired' && { deviceId: 'd' }),
+      ...(status === 'Approved' && { termsHash: 'h', artefact: 'a' }),
+      [`${status.toLowerCase()}At`]: at,
+    },
+  }),
+  dataExchanged: (providerId: string, consumerId: string, at: string): AdoptionEvent => ({
+    type: 'DataExchanged',
+    data: { ...exchangeAttempt(providerId, consumerId), payloadHash: 'h', payloadSize: 10, exchangedAt: at },
+  }),
+  exchangeRefused: (reason: string, at: string): AdoptionEvent => ({
+    type: 'ExchangeRefused',
+    data: { ...exchangeAttempt('provider', 'consumer'), reason, refusedAt: at },
+  }),
+  exchangeFailed: (reason: string, at: string): AdoptionEvent => ({
+    type: 'ExchangeFailed',
+    data: { ...exchangeAttempt('provider', 'consumer'), reason, failedAt: at },
+  }),
 };
+
+function exchangeAttempt(providerId: string, consumerId: string) {
+  return {
+    exchangeId: 'x',
+    consentId: 'k',
+    citizenId: 'c1',
+    consumerId,
+    providerId,
+    datasetId: 'd',
+    items: ['x'],
+    dataRange: { from: '2026-01-01', to: '2026-12-31' },
+  };
+}
 
 /** As the log would hand them to a projection: consecutive positions from `from`. */
 export function recorded(events: readonly AdoptionEvent[], from = 1n): RecordedEvent[] {

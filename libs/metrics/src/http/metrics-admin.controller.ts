@@ -30,7 +30,12 @@ export class MetricsAdminController {
   ) {}
 
   @Get('summary')
-  @ApiOkResponse({ description: 'registrations, logins, failures by reason, active citizens, adoption rate' })
+  @ApiOkResponse({
+    description:
+      'registrations, logins, failures by reason, active citizens, adoption rate; corporate figures ' +
+      '(corporations, representatives, signatures, validations by result) and consents (the funnel of status ' +
+      'transitions, exchanges per provider and consumer, refusals by reason, failures)',
+  })
   summary(@Query() query: MetricsRangeQuery): Promise<AdoptionSummary> {
     return this.queries.summary(dateRangeOf(query, this.clock.now()));
   }

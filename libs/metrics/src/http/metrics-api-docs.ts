@@ -12,7 +12,8 @@ export function serveMetricsApiDocs(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Adoption metrics API')
     .setDescription(
-      'Registrations, logins, active citizens and e-service adoption, for administrators. ' +
+      'Registrations, logins, active citizens, e-service adoption, corporate identity and consents, ' +
+        'for administrators. ' +
         'Authorization: Bearer <ADMIN_TOKEN>.',
     )
     .setVersion('1')

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '#libs/event-store';
 import type { ReadModelDatabase } from '#libs/eventsourcing';
 import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
 import { readModelTargets } from '../../../eventsourcing/src/read-models/read-model-database.testing.js';
-import { AdoptionQueries } from '../queries/adoption-queries.js';
+import { AdoptionQueries, CONSENT_STEPS } from '../queries/adoption-queries.js';
 import { adoptionEvents as e, recorded, type AdoptionEvent } from '../demo/adoption-events.js';
 import { adoptionMetricsProjection } from './adoption-metrics.projection.js';
 import { METRIC_TABLES } from './metric-tables.js';
@@ -84,6 +84,20 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
       dailyActiveCitizens: 2,
       monthlyActiveCitizens: 2,
       eservices: { registered: 3, integrated: 2, adoptionRate: 0.6667 },
+      corporate: {
+        corporations: { registered: 0, suspended: 0, dissolved: 0 },
+        representatives: { appointed: 0, revoked: 0 },
+        signatures: 0,
+        verificationsByResult: {},
+      },
+      consents: {
+        funnel: CONSENT_STEPS.map((status) => ({ status, count: 0 })),
+        exchanges: 0,
+        exchangesByProvider: {},
+        exchangesByConsumer: {},
+        refusedExchangesByReason: {},
+        failedExchanges: 0,
+      },
     });
     expect(await queries.departments({ from: '2026-11-20', to: '2026-11-20' })).toEqual([
       {
@@ -123,6 +137,98 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
     );
   });
 
+  it('holds exactly the numbers of known corporate and consent events', async () => {
+    const day = '2026-11-20T09:00:00.000Z';
+    const before = '2026-11-19T23:59:59.999Z';
+    await project([
+      recorded([
+        e.corporationRegistered('k1', before),
+        e.corporationRegistered('k2', day),
+        e.corporationRegistered('k3', day),
+        e.corporationSuspended('k2', day),
+        e.corporationDissolved('k3', day),
+        e.representativeAppointed('k1', 'a1', 'administrator', before),
+        e.representativeAppointed('k1', 'a2', 'authorised-signatory', day),
+        e.representativeAppointed('k2', 'a3', 'user', day),
+        e.appointmentRevoked('k2', 'a3', day),
+        e.signedByRepresentative('k1', 'administrator', day),
+        e.signedByRepresentative('k1', 'authorised-signatory', day),
+        e.signedByRepresentative('k1', 'authorised-signatory', before),
+        e.signatureValidationsTallied(
+          [
+            { indication: 'TOTAL_PASSED', subIndication: null, count: 5 },
+            { indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE', count: 2 },
+          ],
+          day,
+        ),
+        e.signatureValidationsTallied(
+          [
+            { indication: 'TOTAL_PASSED', subIndication: null, count: 1 },
+            { indication: 'INDETERMINATE', subIndication: 'NO_POE', count: 1 },
+          ],
+          day,
+        ),
+        e.consentRequested('n1', before),
+        e.consentRequested('n2', day),
+        e.consentRequested('n3', day),
+        e.consentRequested('n4', day),
+        e.consentChanged('Approved', 'n1', day),
+        e.consentChanged('Approved', 'n2', day),
+        e.consentChanged('Rejected', 'n3', day),
+        e.consentChanged('Paused', 'n1', day),
+        e.consentChanged('Resumed', 'n1', day),
+        e.consentChanged('Revoked', 'n2', day),
+        e.consentChanged('Expired', 'n4', day),
+        e.dataExchanged('hospital', 'housing', day),
+        e.dataExchanged('hospital', 'housing', day),
+        e.dataExchanged('hospital', 'social-welfare', day),
+        e.dataExchanged('registry', 'housing', before),
+        e.exchangeRefused('CONSENT_NOT_ACTIVE', day),
+        e.exchangeRefused('CONSENT_NOT_ACTIVE', day),
+        e.exchangeRefused('EXCHANGE_FREQUENCY_EXCEEDED', day),
+        e.exchangeFailed('PROVIDER_UNREACHABLE', day),
+      ]),
+    ]);
+    const queries = new AdoptionQueries(readModels);
+    const summary = await queries.summary({ from: '2026-11-20', to: '2026-11-20' });
+    expect(summary.corporate).toEqual({
+      corporations: { registered: 2, suspended: 1, dissolved: 1 },
+      representatives: { appointed: 2, revoked: 1 },
+      signatures: 2,
+      verificationsByResult: { TOTAL_PASSED: 6, 'TOTAL_FAILED/HASH_FAILURE': 2, 'INDETERMINATE/NO_POE': 1 },
+    });
+    expect(summary.consents).toEqual({
+      funnel: [
+        { status: 'requested', count: 3 },
+        { status: 'approved', count: 2 },
+        { status: 'rejected', count: 1 },
+        { status: 'paused', count: 1 },
+        { status: 'resumed', count: 1 },
+        { status: 'revoked', count: 1 },
+        { status: 'expired', count: 1 },
+      ],
+      exchanges: 3,
+      exchangesByProvider: { hospital: 3 },
+      exchangesByConsumer: { housing: 2, 'social-welfare': 1 },
+      refusedExchangesByReason: { CONSENT_NOT_ACTIVE: 2, EXCHANGE_FREQUENCY_EXCEEDED: 1 },
+      failedExchanges: 1,
+    });
+    const both = await queries.summary({ from: '2026-11-19', to: '2026-11-20' });
+    expect(both.corporate.corporations.registered).toBe(3);
+    expect(both.corporate.signatures).toBe(3);
+    expect(both.consents.funnel[0]).toEqual({ status: 'requested', count: 4 });
+    expect(both.consents.exchangesByProvider).toEqual({ hospital: 3, registry: 1 });
+    expect(
+      await queries.series('signature-verifications', { from: '2026-11-19', to: '2026-11-20' }, 'day'),
+    ).toEqual([
+      { period: '2026-11-19', value: 0 },
+      { period: '2026-11-20', value: 9 },
+    ]);
+    expect(
+      await queries.series('consents-requested', { from: '2026-11-01', to: '2026-11-30' }, 'month'),
+    ).toEqual([{ period: '2026-11', value: 4 }]);
+  });
+
   it('reaches the same state incrementally, in any batch split, as in one rebuild from zero', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -160,6 +266,9 @@ const at = fc
   .integer({ min: 0, max: 40 * 24 })
   .map((hours) => new Date(Date.UTC(2026, 9, 20) + hours * 3_600_000).toISOString());
 const claims = fc.subarray(['name', 'birthdate', 'email']);
+const corporation = fc.constantFrom('k1', 'k2');
+const consent = fc.constantFrom('n1', 'n2', 'n3');
+const participant = fc.constantFrom('hospital', 'housing', 'registry');
 const adoptionEvent: fc.Arbitrary<AdoptionEvent> = fc.oneof(
   fc
     .tuple(citizen, fc.constantFrom('basic', 'plus' as const), at)
@@ -175,4 +284,40 @@ const adoptionEvent: fc.Arbitrary<AdoptionEvent> = fc.oneof(
   fc
     .tuple(client, fc.constantFrom('access_denied', 'login_required'), at)
     .map(([c, r, t]) => e.loginFailed(c, r, t)),
+  fc.tuple(corporation, at).map(([k, t]) => e.corporationRegistered(k, t)),
+  fc.tuple(corporation, at).map(([k, t]) => e.corporationSuspended(k, t)),
+  fc.tuple(corporation, at).map(([k, t]) => e.corporationDissolved(k, t)),
+  fc
+    .tuple(corporation, fc.constantFrom('administrator', 'authorised-signatory', 'user' as const), at)
+    .map(([k, role, t]) => e.representativeAppointed(k, 'a', role, t)),
+  fc.tuple(corporation, at).map(([k, t]) => e.appointmentRevoked(k, 'a', t)),
+  fc
+    .tuple(corporation, fc.constantFrom('administrator', 'authorised-signatory'), at)
+    .map(([k, role, t]) => e.signedByRepresentative(k, role, t)),
+  fc
+    .tuple(
+      fc.array(
+        fc.record({
+          indication: fc.constantFrom('TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE'),
+          subIndication: fc.constantFrom(null, 'HASH_FAILURE', 'NO_POE'),
+          count: fc.integer({ min: 1, max: 50 }),
+        }),
+        { maxLength: 3 },
+      ),
+      at,
+    )
+    .map(([counts, t]) => e.signatureValidationsTallied(counts, t)),
+  fc.tuple(consent, at).map(([k, t]) => e.consentRequested(k, t)),
+  fc
+    .tuple(
+      fc.constantFrom('Approved', 'Rejected', 'Paused', 'Resumed', 'Revoked', 'Expired' as const),
+      consent,
+      at,
+    )
+    .map(([status, k, t]) => e.consentChanged(status, k, t)),
+  fc.tuple(participant, participant, at).map(([p, c, t]) => e.dataExchanged(p, c, t)),
+  fc
+    .tuple(fc.constantFrom('CONSENT_NOT_ACTIVE', 'EXCHANGE_FREQUENCY_EXCEEDED'), at)
+    .map(([r, t]) => e.exchangeRefused(r, t)),
+  at.map((t) => e.exchangeFailed('PROVIDER_UNREACHABLE', t)),
 );

@@ -2,8 +2,8 @@ import type { RecordedEvent } from '#libs/event-store';
 import type { MetricBatch } from './metric-batch.js';
 
 /**
- * How one event type moves the adoption counters. Each context contributes its own handlers (identity, oidc;
- * corporate and consent when their events exist), so a new context adds a module here, not a branch in a switch.
+ * How one event type moves the adoption counters. Each context contributes its own handlers (identity, oidc,
+ * corporate, consent), so a new context adds a module here, not a branch in a switch.
  */
 export type MetricHandler = (event: RecordedEvent, batch: MetricBatch) => void;
 export type MetricHandlers = Readonly<Record<string, MetricHandler>>;
@@ -19,6 +19,29 @@ export const METRICS = {
   eservicesRegistered: 'eservices-registered',
   /** Distinct citizens per day, ISO week or month: the dimension names which. */
   activeCitizens: 'active-citizens',
+  corporationsRegistered: 'corporations-registered',
+  corporationsSuspended: 'corporations-suspended',
+  corporationsDissolved: 'corporations-dissolved',
+  /** Dimension: the role. */
+  representativesAppointed: 'representatives-appointed',
+  representativesRevoked: 'representatives-revoked',
+  /** Representative signatures; dimension: the signer's role. */
+  signatures: 'signatures',
+  /** Signature validations; dimension: the indication, detail: the sub-indication (empty for TOTAL_PASSED). */
+  signatureVerifications: 'signature-verifications',
+  consentsRequested: 'consents-requested',
+  consentsApproved: 'consents-approved',
+  consentsRejected: 'consents-rejected',
+  consentsPaused: 'consents-paused',
+  consentsResumed: 'consents-resumed',
+  consentsRevoked: 'consents-revoked',
+  consentsExpired: 'consents-expired',
+  /** Data delivered; dimension: the provider, detail: the consumer. */
+  exchanges: 'exchanges',
+  /** Detail: the refusal's code. */
+  exchangesRefused: 'exchanges-refused',
+  /** Detail: why the provider's answer was not delivered. */
+  exchangesFailed: 'exchanges-failed',
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 export const METRIC_NAMES = Object.values(METRICS);

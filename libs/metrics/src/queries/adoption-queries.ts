@@ -35,7 +35,49 @@ export interface AdoptionSummary {
   readonly dailyActiveCitizens: number;
   readonly monthlyActiveCitizens: number;
   readonly eservices: { registered: number; integrated: number; adoptionRate: number };
+  readonly corporate: CorporateFigures;
+  readonly consents: ConsentFigures;
 }
+
+/** In the range; a department filter does not apply (corporations and consents are not an e-service's). */
+export interface CorporateFigures {
+  readonly corporations: { registered: number; suspended: number; dissolved: number };
+  readonly representatives: { appointed: number; revoked: number };
+  readonly signatures: number;
+  /** By `INDICATION` or `INDICATION/SUB_INDICATION`. */
+  readonly verificationsByResult: Record<string, number>;
+}
+
+export interface ConsentFigures {
+  /** Every status transition in the range, in the order of a consent's life. */
+  readonly funnel: { status: ConsentStep; count: number }[];
+  readonly exchanges: number;
+  readonly exchangesByProvider: Record<string, number>;
+  readonly exchangesByConsumer: Record<string, number>;
+  readonly refusedExchangesByReason: Record<string, number>;
+  readonly failedExchanges: number;
+}
+
+export const CONSENT_STEPS = [
+  'requested',
+  'approved',
+  'rejected',
+  'paused',
+  'resumed',
+  'revoked',
+  'expired',
+] as const;
+export type ConsentStep = (typeof CONSENT_STEPS)[number];
+
+const CONSENT_STEP_METRICS: Record<ConsentStep, MetricName> = {
+  requested: METRICS.consentsRequested,
+  approved: METRICS.consentsApproved,
+  rejected: METRICS.consentsRejected,
+  paused: METRICS.consentsPaused,
+  resumed: METRICS.consentsResumed,
+  revoked: METRICS.consentsRevoked,
+  expired: METRICS.consentsExpired,
+};
 
 export interface DepartmentAdoption {
   readonly department: string;
@@ -75,19 +117,33 @@ export class AdoptionQueries {
 
   async summary(range: DateRange): Promise<AdoptionSummary> {
     const everUpTo = { from: '0000-01-01', to: range.to };
-    const [registered, verified, inRange, logins, failures, requests, claims, dau, mau, departments] =
-      await Promise.all([
-        this.byDimension(METRICS.citizensRegistered, everUpTo),
-        this.total(METRICS.identityVerified, everUpTo),
-        this.total(METRICS.citizensRegistered, range),
-        this.total(METRICS.logins, range),
-        this.byDetail(METRICS.loginFailures, range),
-        this.byDimension(METRICS.loginRequests, range),
-        this.byDetail(METRICS.claimsReleased, range),
-        this.activeOn('day', range.to),
-        this.activeOn('month', `${range.to.slice(0, 7)}-01`),
-        this.adoptionByDepartment(range),
-      ]);
+    const [
+      registered,
+      verified,
+      inRange,
+      logins,
+      failures,
+      requests,
+      claims,
+      dau,
+      mau,
+      departments,
+      corporate,
+      consents,
+    ] = await Promise.all([
+      this.byDimension(METRICS.citizensRegistered, everUpTo),
+      this.total(METRICS.identityVerified, everUpTo),
+      this.total(METRICS.citizensRegistered, range),
+      this.total(METRICS.logins, range),
+      this.byDetail(METRICS.loginFailures, range),
+      this.byDimension(METRICS.loginRequests, range),
+      this.byDetail(METRICS.claimsReleased, range),
+      this.activeOn('day', range.to),
+      this.activeOn('month', `${range.to.slice(0, 7)}-01`),
+      this.adoptionByDepartment(range),
+      this.corporate(range),
+      this.consents(range),
+    ]);
     const basic = (registered['basic'] ?? 0) - verified;
     const plus = (registered['plus'] ?? 0) + verified;
     const eservicesRegistered = sum([...departments.values()].map((d) => d.registered));
@@ -108,6 +164,53 @@ export class AdoptionQueries {
         integrated: eservicesIntegrated,
         adoptionRate: ratio(eservicesIntegrated, eservicesRegistered),
       },
+      corporate,
+      consents,
+    };
+  }
+
+  private async corporate(range: DateRange): Promise<CorporateFigures> {
+    const [registered, suspended, dissolved, appointed, revoked, signatures, verifications] =
+      await Promise.all([
+        this.total(METRICS.corporationsRegistered, range),
+        this.total(METRICS.corporationsSuspended, range),
+        this.total(METRICS.corporationsDissolved, range),
+        this.total(METRICS.representativesAppointed, range),
+        this.total(METRICS.representativesRevoked, range),
+        this.total(METRICS.signatures, range),
+        this.counts(METRICS.signatureVerifications, range)
+          .select(['dimension', 'detail', (eb) => eb.fn.sum<number | string>('count').as('value')])
+          .groupBy(['dimension', 'detail'])
+          .execute(),
+      ]);
+    return {
+      corporations: { registered, suspended, dissolved },
+      representatives: { appointed, revoked },
+      signatures,
+      verificationsByResult: Object.fromEntries(
+        verifications.map((r) => [
+          r.detail === '' ? r.dimension : `${r.dimension}/${r.detail}`,
+          Number(r.value),
+        ]),
+      ),
+    };
+  }
+
+  private async consents(range: DateRange): Promise<ConsentFigures> {
+    const [steps, byProvider, byConsumer, refused, failed] = await Promise.all([
+      Promise.all(CONSENT_STEPS.map((status) => this.total(CONSENT_STEP_METRICS[status], range))),
+      this.byDimension(METRICS.exchanges, range),
+      this.byDetail(METRICS.exchanges, range),
+      this.byDetail(METRICS.exchangesRefused, range),
+      this.total(METRICS.exchangesFailed, range),
+    ]);
+    return {
+      funnel: CONSENT_STEPS.map((status, i) => ({ status, count: steps[i]! })),
+      exchanges: sum(Object.values(byProvider)),
+      exchangesByProvider: byProvider,
+      exchangesByConsumer: byConsumer,
+      refusedExchangesByReason: refused,
+      failedExchanges: failed,
     };
   }
 

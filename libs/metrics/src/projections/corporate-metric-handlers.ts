@@ -1,0 +1,41 @@
+import type { CorporationEvent, ValidationTallyEvent } from '#libs/corporate';
+import type { DataOf } from './event-data.js';
+import { METRICS, type MetricHandlers } from './metric-handlers.js';
+
+/**
+ * Corporations registered, suspended and dissolved, representatives appointed (by role) and revoked,
+ * representative signatures (by role) and signature validations by result. Organisational seals sign outside
+ * the platform and its signature timestamps record nothing: the log holds no event of either to count.
+ */
+export const corporateMetricHandlers: MetricHandlers = {
+  CorporationRegistered: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'CorporationRegistered'>;
+    batch.count(METRICS.corporationsRegistered, data.registeredAt);
+  },
+  CorporationSuspended: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'CorporationSuspended'>;
+    batch.count(METRICS.corporationsSuspended, data.suspendedAt);
+  },
+  CorporationDissolved: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'CorporationDissolved'>;
+    batch.count(METRICS.corporationsDissolved, data.dissolvedAt);
+  },
+  RepresentativeAppointed: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'RepresentativeAppointed'>;
+    batch.count(METRICS.representativesAppointed, data.appointedAt, data.role);
+  },
+  AppointmentRevoked: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'AppointmentRevoked'>;
+    batch.count(METRICS.representativesRevoked, data.revokedAt);
+  },
+  SignedByRepresentative: (event, batch) => {
+    const data = event.data as DataOf<CorporationEvent, 'SignedByRepresentative'>;
+    batch.count(METRICS.signatures, data.signedAt, data.role);
+  },
+  /** Counted on the day the tally closed: a tally spans 10 s, so a midnight shifts a few validations at most. */
+  SignatureValidationsTallied: (event, batch) => {
+    const data = event.data as DataOf<ValidationTallyEvent, 'SignatureValidationsTallied'>;
+    for (const { indication, subIndication, count } of data.counts)
+      batch.count(METRICS.signatureVerifications, data.to, indication, subIndication ?? '', count);
+  },
+};
