@@ -64,7 +64,7 @@ describe.each(storageTargets('consent'))('the consent gateway on %s', (_name, ta
     throw new Error('the call was not refused');
   };
   const eventsOf = async (consentId: string) =>
-    (await platform.log()).filter((e) => e.stream === `consent-${consentId}`).map((e) => e.type);
+    (await platform.stream(`consent-${consentId}`)).map((e) => e.type);
 
   it('request, approval in the app, exchange, access log: the payload passes through and is never kept', async () => {
     const citizen = await platform.citizen();

@@ -50,6 +50,8 @@ export interface ConsentPlatform {
   /** A citizen with the app set up, and its consent screens. */
   citizen(): Promise<ConsentApp>;
   log(): Promise<readonly RecordedEvent[]>;
+  /** One stream's events: read by revision, so not held back by another transaction of the cluster. */
+  stream(name: string): Promise<readonly RecordedEvent[]>;
   projected(): Promise<void>;
   close(): Promise<void>;
 }
@@ -113,6 +115,7 @@ export async function startConsentPlatform(storage: StorageConfig): Promise<Cons
       return new ConsentApp(phone);
     },
     log,
+    stream: (name) => store.readStream(name),
     async projected() {
       const events = await log();
       const last = events[events.length - 1];
