@@ -20,3 +20,4 @@ export * from './pii/index.js';
 export * from './http/admin.guard.js';
 export * from './signing/platform-signer.js';
 export * from './observability/append-timings.js';
+export * from './clock/periodic-task.js';

@@ -6,7 +6,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { AggregateStore, CLOCK, READ_MODELS, type Clock, type ReadModelDatabase } from '#libs/eventsourcing';
+import {
+  AggregateStore,
+  CLOCK,
+  READ_MODELS,
+  runPeriodically,
+  type Clock,
+  type ReadModelDatabase,
+} from '#libs/eventsourcing';
 import { decideConsent } from '../domain/consent.decide.js';
 import { consentStream } from '../domain/consent.events.js';
 import { consent } from '../domain/consent.state.js';
@@ -23,8 +30,7 @@ const BATCH = 500;
 export class ConsentExpirySweep implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ConsentExpiry');
   private readonly db: Kysely<CitizenConsentsTables>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private task: { stop(): Promise<void> } | undefined;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
@@ -35,17 +41,15 @@ export class ConsentExpirySweep implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((error: unknown) => this.logger.warn(`expiry sweep failed: ${(error as Error).name}`))
-        .finally(() => (this.running = undefined));
-    }, SWEEP_MS);
-    this.timer.unref();
+    this.task = runPeriodically(
+      SWEEP_MS,
+      () => this.sweep(),
+      (error) => this.logger.warn(`expiry sweep failed: ${(error as Error).name}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Expires what is due now; answers how many consents it expired. */

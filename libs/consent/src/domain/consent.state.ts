@@ -5,6 +5,22 @@ import { CONSENT_EVENT_TYPES, type ConsentEvent } from './consent.events.js';
 export const CONSENT_STATUSES = ['PENDING', 'ACTIVE', 'PAUSED', 'REJECTED', 'REVOKED', 'EXPIRED'] as const;
 export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
+/** The status a consent event leads to; exchanges leave it as it is. */
+export const STATUS_AFTER: Record<
+  Exclude<ConsentEvent['type'], 'ConsentRequested'>,
+  ConsentStatus | undefined
+> = {
+  ConsentApproved: 'ACTIVE',
+  ConsentRejected: 'REJECTED',
+  ConsentPaused: 'PAUSED',
+  ConsentResumed: 'ACTIVE',
+  ConsentRevoked: 'REVOKED',
+  ConsentExpired: 'EXPIRED',
+  DataExchanged: undefined,
+  ExchangeRefused: undefined,
+  ExchangeFailed: undefined,
+};
+
 export type RequestedConsent = {
   readonly status: ConsentStatus;
   readonly terms: ConsentTerms;

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { RecordedEvent } from '#libs/event-store';
 import type { Projection } from '#libs/eventsourcing';
 import { CONSENT_STATUS_EVENT_TYPES, type ConsentEvent } from '../domain/consent.events.js';
-import type { ConsentStatus } from '../domain/consent.state.js';
+import { STATUS_AFTER, type ConsentStatus } from '../domain/consent.state.js';
 
 /** Each consent as the citizen lists it, and the parties read it: its terms, status and artefact. */
 export type CitizenConsentsTables = {
@@ -19,18 +19,6 @@ export type CitizenConsentsTables = {
     requested_at: string;
     updated_at: string;
   };
-};
-
-const STATUS_AFTER: Record<Exclude<ConsentEvent['type'], 'ConsentRequested'>, ConsentStatus | undefined> = {
-  ConsentApproved: 'ACTIVE',
-  ConsentRejected: 'REJECTED',
-  ConsentPaused: 'PAUSED',
-  ConsentResumed: 'ACTIVE',
-  ConsentRevoked: 'REVOKED',
-  ConsentExpired: 'EXPIRED',
-  DataExchanged: undefined,
-  ExchangeRefused: undefined,
-  ExchangeFailed: undefined,
 };
 
 export const citizenConsents: Projection = {

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { RecordedEvent } from '#libs/event-store';
 import type { Projection } from '#libs/eventsourcing';
 import { CONSENT_STATUS_EVENT_TYPES, type ConsentEvent } from '../domain/consent.events.js';
+import { STATUS_AFTER } from '../domain/consent.state.js';
 import type { ConsentCatalogueTables } from '../projections/consent-catalogue.projection.js';
 
 /** What a participant is told of a consent's change (signed when sent, see WebhookDispatcher). */
@@ -23,15 +24,6 @@ export type ConsentWebhookTables = {
     next_attempt_at: string;
     last_error: string | null;
   };
-};
-
-const STATUS_AFTER: Record<string, string> = {
-  ConsentApproved: 'ACTIVE',
-  ConsentRejected: 'REJECTED',
-  ConsentPaused: 'PAUSED',
-  ConsentResumed: 'ACTIVE',
-  ConsentRevoked: 'REVOKED',
-  ConsentExpired: 'EXPIRED',
 };
 
 export const consentWebhooks: Projection = {

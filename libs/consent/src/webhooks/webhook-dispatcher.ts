@@ -6,7 +6,14 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { CLOCK, PlatformSigner, READ_MODELS, type Clock, type ReadModelDatabase } from '#libs/eventsourcing';
+import {
+  CLOCK,
+  PlatformSigner,
+  READ_MODELS,
+  runPeriodically,
+  type Clock,
+  type ReadModelDatabase,
+} from '#libs/eventsourcing';
 import { CONSENT_OPTIONS, type ConsentOptions } from '../consent.options.js';
 import { MESSAGES_PURPOSE, WEBHOOK_TYP } from '../domain/consent-artefact.js';
 import type { ConsentNotice, ConsentWebhookTables } from './consent-webhooks.projection.js';
@@ -27,8 +34,7 @@ export const webhookRetryDelayMs = (attempts: number): number => 1000 * 2 ** (at
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ConsentWebhooks');
   private readonly db: Kysely<ConsentWebhookTables>;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private task: { stop(): Promise<void> } | undefined;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
@@ -40,18 +46,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sendDue()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn(`webhook round failed: ${(error as Error).name}`))
-        .finally(() => (this.running = undefined));
-    }, POLL_MS);
-    this.timer.unref();
+    this.task = runPeriodically(
+      POLL_MS,
+      () => this.sendDue(),
+      (error) => this.logger.warn(`webhook round failed: ${(error as Error).name}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task?.stop();
   }
 
   /** Sends every delivery due now; answers how many were attempted. */
