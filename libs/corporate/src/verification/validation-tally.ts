@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { CLOCK, EVENT_STORE, type Clock, type EventMetadata } from '#libs/eventsourcing';
+import { CLOCK, EVENT_STORE, runPeriodically, type Clock, type EventMetadata } from '#libs/eventsourcing';
 import {
   validationTallyStream,
   type SignatureValidationsTallied,
@@ -26,7 +26,7 @@ export class ValidationTally implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger('ValidationTally');
   private counts = new Map<string, number>();
   private since: Date;
-  private timer: NodeJS.Timeout | undefined;
+  private task: { stop(): Promise<void> } | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -42,16 +42,16 @@ export class ValidationTally implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) =>
+    this.task = runPeriodically(
+      TALLY_FLUSH_MS,
+      () => this.flush(),
+      (error) =>
         this.logger.warn(`validation tally not written, kept for the next: ${(error as Error).name}`),
-      );
-    }, TALLY_FLUSH_MS);
-    this.timer.unref();
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    await this.task?.stop();
     await this.flush();
   }
 

@@ -271,40 +271,49 @@ export class PostgresEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const maxCount = assertMaxCount(options.maxCount, 1000);
-    const read = async () => {
-      const rows = await this.query<ReadAllRow>(this.sql.readAll, [options.fromPosition ?? -1n, maxCount]);
-      const events = rows.filter((row): row is ReadAllRow & EventRow => row.position !== null);
-      return { xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax), events };
-    };
-    let result = await read();
-    const runningBelow = result.xmax;
-    for (const pause of CATCH_UP_PAUSES_MS) {
-      if (result.events.length === maxCount || result.xmin >= runningBelow) break;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      // A subscription closed with the store ends with what it has, rather than failing on the ended pool.
-      if (this.closed) break;
-      result = await read();
-    }
+    const result = await this.readSettled(
+      async () => {
+        const rows = await this.query<ReadAllRow>(this.sql.readAll, [options.fromPosition ?? -1n, maxCount]);
+        const events = rows.filter((row): row is ReadAllRow & EventRow => row.position !== null);
+        return { xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax), events };
+      },
+      // A full page needs no wait: the next read carries on from it.
+      (page) => page.events.length === maxCount,
+    );
     return result.events.map(toRecorded);
   }
 
   /** As readAll does, waits for the transactions in flight when asked, so the head covers every event written before. */
   async headPosition(): Promise<bigint | undefined> {
-    const read = async () => {
+    const head = await this.readSettled(async () => {
       const [row] = await this.query<{ xmin: string; xmax: string; position: string | null }>(
         this.sql.head,
         [],
       );
       return { xmin: BigInt(row!.xmin), xmax: BigInt(row!.xmax), position: row!.position };
-    };
-    let head = await read();
-    const runningBelow = head.xmax;
-    for (const pause of CATCH_UP_PAUSES_MS) {
-      if (head.xmin >= runningBelow || this.closed) break;
-      await new Promise((resolve) => setTimeout(resolve, pause));
-      head = await read();
-    }
+    });
     return head.position === null ? undefined : BigInt(head.position);
+  }
+
+  /**
+   * Reads again, after short pauses, until every transaction in flight at the first read has ended (the
+   * snapshot's xmin has passed that read's xmax), or `enough` says so, or the pauses run out: then what was read
+   * last is a prefix, never a gap.
+   */
+  private async readSettled<T extends { xmin: bigint; xmax: bigint }>(
+    read: () => Promise<T>,
+    enough: (result: T) => boolean = () => false,
+  ): Promise<T> {
+    let result = await read();
+    const runningBelow = result.xmax;
+    for (const pause of CATCH_UP_PAUSES_MS) {
+      if (enough(result) || result.xmin >= runningBelow) break;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      // A subscription closed with the store ends with what it has, rather than failing on the ended pool.
+      if (this.closed) break;
+      result = await read();
+    }
+    return result;
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
