@@ -8,16 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type EventStore } from '#libs/event-store';
 import { EVENT_STORE, type ManualClock } from '#libs/eventsourcing';
-import { CitizenApp } from '#libs/identity';
 import {
   admin,
+  registeredCitizen,
   registeredCorporation,
   sign,
   startCorporatePlatform,
 } from '../corporate/corporate-platform.js';
 import { eventually } from '../support/eventually.js';
 import { storageTargets } from '../support/storage-targets.js';
-import { hkidFor } from '../support/test-platform.js';
 
 describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics on %s', (_name, target) => {
   let app: NestExpressApplication;
@@ -44,8 +43,7 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
   it('counts corporations, representatives, their signatures and every validation by result', async () => {
     const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
     await registeredCorporation(http);
-    const phone = await CitizenApp.install({ baseUrl, clock });
-    await phone.register({ nameEn: 'CHAN, Tai Man', hkid: hkidFor(810_001), dateOfBirth: '1980-01-01' });
+    const phone = await registeredCitizen(baseUrl, clock);
     await http
       .post(`/corporate/corporations/${corporationId}/appointments`)
       .set(admin)
