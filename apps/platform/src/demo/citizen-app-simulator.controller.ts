@@ -80,10 +80,7 @@ export class CitizenAppSimulatorController {
             : await app.change(consentId, action as Exclude<ConsentAction, 'approve' | 'reject'>);
         message = `Consent ${outcome.status.toLowerCase()}.`;
       } catch (error) {
-        message =
-          error instanceof CitizenAppError
-            ? `Refused: ${error.code ?? error.status}`
-            : 'the platform did not answer';
+        message = refusalOf(error);
       }
     }
     res.redirect(303, `/demo/app?message=${encodeURIComponent(message)}`);
@@ -127,10 +124,7 @@ export class CitizenAppSimulatorController {
       else await phone.deny(request);
       message = body.decision === 'approve' ? 'Approved: the login page continues by itself.' : 'Denied.';
     } catch (error) {
-      message =
-        error instanceof CitizenAppError
-          ? `Refused: ${error.code ?? error.status}`
-          : 'the platform did not answer';
+      message = refusalOf(error);
     }
     res.redirect(303, `/demo/app?message=${encodeURIComponent(message)}`);
   }
@@ -181,4 +175,11 @@ function page(input: {
 <title>iAM Smart app (simulator)</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}
 .message{padding:.5rem;background:#eef4fb}</style></head><body><h1>iAM Smart app <small>(simulator)</small></h1>
 ${input.message ? `<p class="message" role="status">${e(input.message)}</p>` : ''}${setup}${lookup}${request}${input.consents}</body></html>`;
+}
+
+/** What the simulator shows when the platform refused the app's request, or did not answer it. */
+function refusalOf(error: unknown): string {
+  return error instanceof CitizenAppError
+    ? `Refused: ${error.code ?? error.status}`
+    : 'the platform did not answer';
 }
