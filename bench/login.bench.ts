@@ -1,11 +1,10 @@
 /* eslint-disable no-console -- a benchmark's job is to print its figures */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startPlatformProcess, type PlatformProcess } from '../tests/support/platform-process.js';
-import { TEST_ADMIN_TOKEN } from '../tests/support/test-platform.js';
+import { freePort, TEST_ADMIN_TOKEN } from '../tests/support/test-platform.js';
 import type { Figure } from './event-store.bench.js';
 import { generateLoad, STEPS, type LoadResult, type Step } from './login-load.js';
 
@@ -88,17 +87,6 @@ function cpuMillisecondsOf(platform: PlatformProcess): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticksPerSecond = 100;
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function figuresOf(result: LoadResult, perStep: boolean): Figure[] {

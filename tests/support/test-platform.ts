@@ -53,7 +53,8 @@ export async function startListeningTestPlatform(
   return { app, baseUrl };
 }
 
-function freePort(): Promise<number> {
+/** A port nobody listens on now, for a server whose public URL must be known before it starts. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
