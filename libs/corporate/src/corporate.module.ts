@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CORPORATE_REPRESENTATION } from '#libs/identity';
+import { AppRepresentationsController } from './app/app-representations.controller.js';
 import { ChangeCorporationHandler } from './commands/change-corporation.handler.js';
 import { CorporateWrites } from './commands/corporate-writes.js';
 import { SignForCorporationHandler } from './commands/sign-for-corporation.handler.js';
@@ -21,7 +22,12 @@ import { ValidationTally } from './verification/validation-tally.js';
  */
 @Global()
 @Module({
-  controllers: [CorporationsController, CorporationAdministrationController, SignatureValidationController],
+  controllers: [
+    CorporationsController,
+    CorporationAdministrationController,
+    SignatureValidationController,
+    AppRepresentationsController,
+  ],
   providers: [
     CorporateWrites,
     ChangeCorporationHandler,

@@ -5,3 +5,6 @@ export * from './domain/validation-tally.events.js';
 export { ValidationTally } from './verification/validation-tally.js';
 export { ChangeCorporationCommand } from './commands/change-corporation.command.js';
 export type { CorporationCommand } from './domain/corporation.decide.js';
+export { CorporateApp } from './app/corporate-app.js';
+export type { Representation } from './domain/acting-for.js';
+export type { RepresentativeSignature } from './commands/sign-for-corporation.command.js';

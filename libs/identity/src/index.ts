@@ -6,6 +6,7 @@ export * from './login/login-gateway.js';
 export * from './simulator/citizen-app.js';
 export { DeviceSignedRequests, type DeviceSigner } from './device-signature/device-signed-requests.js';
 export { DeviceSignatureDto, DeviceSignedDto } from './http/device-signed.dto.js';
+export { CitizenIdParam } from './http/citizen-id.param.js';
 export type { LoginRequestEvent } from './domain/login-request.events.js';
 export { RegisterCitizenCommand } from './commands/register-citizen.command.js';
 export { DecideLoginCommand } from './commands/decide-login.command.js';

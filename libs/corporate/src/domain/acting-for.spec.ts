@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Appointment, RegisteredCorporation } from './corporation.state.js';
-import { actingForAt } from './acting-for.js';
+import { actingForAt, representationAt } from './acting-for.js';
 
 const at = (hour: number) => new Date(Date.UTC(2026, 4, 1, hour)).toISOString();
 const appointment: Appointment = {
@@ -35,5 +35,19 @@ describe('actingForAt', () => {
       { status: 'suspended', since: at(2) },
     ]);
     expect(actingForAt(suspended, 'c1', 'etax', at(3))).toBeUndefined();
+  });
+});
+
+describe('representationAt', () => {
+  it('lists the appointment in force with its terms, and nothing once it ended', () => {
+    expect(representationAt(corporation(), 'c1', at(2))).toEqual({
+      corporationId: '12345678',
+      name: 'Harbour Trading Limited',
+      role: 'user',
+      eservices: ['etax'],
+      validUntil: at(6),
+    });
+    expect(representationAt(corporation(), 'c1', at(6))).toBeUndefined();
+    expect(representationAt(corporation(), 'c1', at(0))).toBeUndefined();
   });
 });

@@ -32,6 +32,8 @@ export class CorporateRegistry implements OnApplicationBootstrap, OnApplicationS
   private readonly corporations = new Map<string, RegisteredCorporation>();
   private readonly keysByKid = new Map<string, RegisteredKey>();
   private readonly keyObjects = new Map<string, KeyObject>();
+  /** Every corporation a citizen was ever appointed at: their app's list is then not a scan of all corporations. */
+  private readonly appointedAt = new Map<string, Set<string>>();
   private position: bigint | undefined;
   private waiters: { position: bigint; resolve: () => void }[] = [];
   private subscription: Subscription | undefined;
@@ -58,6 +60,11 @@ export class CorporateRegistry implements OnApplicationBootstrap, OnApplicationS
 
   all(): IterableIterator<RegisteredCorporation> {
     return this.corporations.values();
+  }
+
+  /** The corporations where the citizen holds or held an appointment; which are in force is the caller's question. */
+  corporationsOf(citizenId: string): RegisteredCorporation[] {
+    return [...(this.appointedAt.get(citizenId) ?? [])].map((id) => this.corporations.get(id)!);
   }
 
   keyOf(kid: string): RegisteredKey | undefined {
@@ -111,6 +118,10 @@ export class CorporateRegistry implements OnApplicationBootstrap, OnApplicationS
     const state = corporation.evolve(this.corporations.get(id) ?? corporation.initialState(), event);
     if (state.status === 'unregistered') return;
     this.corporations.set(id, state);
+    for (const { citizenId } of state.appointments.values()) {
+      const corporations = this.appointedAt.get(citizenId) ?? new Set<string>();
+      this.appointedAt.set(citizenId, corporations.add(id));
+    }
     for (const key of state.keys.values()) {
       let keyObject = this.keyObjects.get(key.kid);
       if (!keyObject) {
