@@ -63,6 +63,7 @@ describe('Login with iAM Smart, approved in the app', () => {
     const request = await phone.fetchLoginRequest(started.qrPayload);
     expect(request).toEqual({
       loginRequestId: started.loginRequestId,
+      eServiceId: 'tax-portal',
       eServiceName: 'Tax Portal',
       claims: ['name', 'name_zh', 'birthdate', 'hkid', 'email', 'address'],
       minimumAcr: 'basic',

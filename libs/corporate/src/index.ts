@@ -8,3 +8,4 @@ export type { CorporationCommand } from './domain/corporation.decide.js';
 export { CorporateApp } from './app/corporate-app.js';
 export type { Representation } from './domain/acting-for.js';
 export type { RepresentativeSignature } from './commands/sign-for-corporation.command.js';
+export { CorporationIdPipe } from './http/corporation-id.pipe.js';

@@ -1,12 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { checkDigitOf, CitizenApp, CitizenAppError, CLAIM_NAMES, type ClaimName } from '#libs/identity';
 import { escapeHtml } from '#libs/oidc';
 import { ConsentApp } from '#libs/consent';
+import { CorporateApp, CorporationIdPipe, type Representation } from '#libs/corporate';
 import { consentScreens, CONSENT_ACTIONS, type ConsentAction } from './consent-screens.js';
+import { corporateScreens, corporationPicker, type DocumentSigned } from './corporate-screens.js';
 
 export const DEMO_BASE_URL = Symbol('DemoBaseUrl');
 
@@ -25,6 +27,17 @@ class DecisionDto extends LookupDto {
   @IsArray()
   @IsString({ each: true })
   claims?: string[];
+
+  /** With a corporate login: the company the citizen acts for. */
+  @IsOptional()
+  @Matches(/^\d{8}$/, { message: 'corporationId is a BR number' })
+  corporationId?: string;
+}
+
+class DocumentDto {
+  @IsString()
+  @Length(1, 10_000, { message: 'type the document to sign (at most 10 000 characters)' })
+  document!: string;
 }
 
 /**
@@ -34,6 +47,8 @@ class DecisionDto extends LookupDto {
 @Controller('demo/app')
 export class CitizenAppSimulatorController {
   private readonly phones = new Map<string, CitizenApp>();
+  /** The last document each phone signed for a company, shown once on its next page. */
+  private readonly lastSigned = new Map<CitizenApp, DocumentSigned>();
 
   constructor(@Inject(DEMO_BASE_URL) private readonly baseUrl: string) {}
 
@@ -56,7 +71,44 @@ export class CitizenAppSimulatorController {
       }
     }
     const consents = phone ? await consentScreens(new ConsentApp(phone)) : '';
-    res.type('html').send(page({ phone, code, request, message: problem ?? message, consents }));
+    const representations = phone
+      ? await new CorporateApp(phone).representations().catch(() => undefined)
+      : undefined;
+    const lastSigned = phone && this.lastSigned.get(phone);
+    if (phone) this.lastSigned.delete(phone);
+    const corporations = phone ? corporateScreens(representations, lastSigned) : '';
+    res
+      .type('html')
+      .send(
+        page({ phone, code, request, message: problem ?? message, consents, corporations, representations }),
+      );
+  }
+
+  /** The citizen signs a document for a company they represent: the phone sends only its digest. */
+  @Post('corporations/:corporationId/sign')
+  async sign(
+    @Param('corporationId', CorporationIdPipe) corporationId: string,
+    @Body() body: DocumentDto,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const phone = this.phoneOf(req);
+    let message: string;
+    if (!phone) {
+      message = 'set up the app first';
+    } else {
+      try {
+        const app = new CorporateApp(phone);
+        const signed = await app.sign(corporationId, body.document);
+        const name =
+          (await app.representations()).find((r) => r.corporationId === corporationId)?.name ?? corporationId;
+        this.lastSigned.set(phone, { ...signed, corporationName: name, document: body.document });
+        message = `Signed for ${name}.`;
+      } catch (error) {
+        message = refusalOf(error);
+      }
+    }
+    res.redirect(303, `/demo/app?message=${encodeURIComponent(message)}`);
   }
 
   /** The citizen acts on a data-sharing consent: approve or reject a request, pause, resume or revoke. */
@@ -120,7 +172,7 @@ export class CitizenAppSimulatorController {
       const claims = (body.claims ?? []).filter((c): c is ClaimName =>
         (CLAIM_NAMES as readonly string[]).includes(c),
       );
-      if (body.decision === 'approve') await phone.approve(request, claims);
+      if (body.decision === 'approve') await phone.approve(request, claims, body.corporationId);
       else await phone.deny(request);
       message = body.decision === 'approve' ? 'Approved: the login page continues by itself.' : 'Denied.';
     } catch (error) {
@@ -148,6 +200,9 @@ function page(input: {
   message: string | undefined;
   /** The consent screens (see consent-screens.ts), already HTML. */
   consents: string;
+  /** The corporate screens (see corporate-screens.ts), already HTML. */
+  corporations: string;
+  representations: readonly Representation[] | undefined;
 }): string {
   const e = escapeHtml;
   const setup = input.phone
@@ -168,13 +223,14 @@ function page(input: {
            (c) => `<label><input type="checkbox" name="claims" value="${e(c)}" checked> ${e(c)}</label><br>`,
          )
          .join('')}
+       ${input.request.corporate ? corporationPicker(input.representations ?? [], input.request.eServiceId) : ''}
        <button name="decision" value="approve" id="approve">Approve</button>
        <button name="decision" value="deny" id="deny">Deny</button></form>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>iAM Smart app (simulator)</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}
 .message{padding:.5rem;background:#eef4fb}</style></head><body><h1>iAM Smart app <small>(simulator)</small></h1>
-${input.message ? `<p class="message" role="status">${e(input.message)}</p>` : ''}${setup}${lookup}${request}${input.consents}</body></html>`;
+${input.message ? `<p class="message" role="status">${e(input.message)}</p>` : ''}${setup}${lookup}${request}${input.consents}${input.corporations}</body></html>`;
 }
 
 /** What the simulator shows when the platform refused the app's request, or did not answer it. */

@@ -13,6 +13,8 @@ import type { ClaimName, LoginGateway, LoginStatus, StartedLogin, StartLogin } f
 /** What the app shows the citizen before they approve: who asks, for what, and what to sign. */
 export interface PendingLoginRequest {
   readonly loginRequestId: string;
+  /** The e-service's client id: the app offers only the corporations whose appointment covers it. */
+  readonly eServiceId: string;
   readonly eServiceName: string;
   readonly claims: readonly ClaimName[];
   readonly minimumAcr: AssuranceLevel;
@@ -53,9 +55,11 @@ export class LoginRequests implements LoginGateway {
     if (!holder) throw notFound();
     const { state } = await this.aggregates.load(loginRequestStream(holder.loginRequestId), loginRequest);
     if (state.status !== 'pending' || hasExpired(state.request, this.clock.now())) throw notFound();
-    const { loginRequestId, eServiceName, claims, minimumAcr, challenge, expiresAt } = state.request;
+    const { loginRequestId, clientId, eServiceName, claims, minimumAcr, challenge, expiresAt } =
+      state.request;
     return {
       loginRequestId,
+      eServiceId: clientId,
       eServiceName,
       claims,
       minimumAcr,
