@@ -236,6 +236,33 @@ describe.each(storageTargets('corporate'))(
         expect(refused.body.code).toBe('SIGNATURE_NOT_VALID');
       });
 
+      it('records every timestamp it issues, and none for a signature it refuses', async () => {
+        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const jws = await sign(key!, kid, 'bill of lading');
+        const { timestamp: token, genTime } = await http
+          .post('/corporate/signature-timestamps')
+          .set('X-Correlation-Id', 'timestamp-audit-1')
+          .send({ jws })
+          .expect(201)
+          .then((r) => r.body as { timestamp: string; genTime: string });
+        const stream = `corporateTimestamps-${corporationId}:${genTime.slice(0, 10)}`;
+        const recorded = await app.get<EventStore>(EVENT_STORE).readStream(stream);
+        const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as object;
+        expect(recorded.map((e) => ({ type: e.type, data: e.data }))).toEqual([
+          { type: 'SignatureTimestamped', data: { corporationId, ...claims } },
+        ]);
+        expect(recorded[0]!.metadata).toMatchObject({
+          correlationId: 'timestamp-audit-1',
+          occurredAt: genTime,
+        });
+
+        await http
+          .post('/corporate/signature-timestamps')
+          .send({ jws: `${jws}x` })
+          .expect(422);
+        expect(await app.get<EventStore>(EVENT_STORE).readStream(stream)).toHaveLength(1);
+      });
+
       it('fails a signature timestamped after the key was compromised, passes one before', async () => {
         const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
         const early = await sign(key!, kid, 'early');

@@ -56,8 +56,11 @@ export class SignatureValidationController {
    */
   @Post('signature-timestamps')
   @HttpCode(201)
-  async timestamp(@Body() body: SignatureTimestampDto): Promise<{ timestamp: string; genTime: string }> {
-    const { report, timestamp } = await this.validator.timestamp(body);
+  async timestamp(
+    @Body() body: SignatureTimestampDto,
+    @Context() context: CommandContext,
+  ): Promise<{ timestamp: string; genTime: string }> {
+    const { report, timestamp } = await this.validator.timestamp(body, context);
     if (!timestamp) {
       throw new DomainError('SIGNATURE_NOT_VALID', 'only a signature valid now is timestamped', 422, {
         report,

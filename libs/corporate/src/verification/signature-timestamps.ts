@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { PlatformSigner } from '#libs/eventsourcing';
+import { createHash, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE, PlatformSigner, type CommandContext, type EventMetadata } from '#libs/eventsourcing';
+import { signatureTimestampStream, type SignatureTimestamped } from '../domain/signature-timestamp.events.js';
 
 export const TIMESTAMP_PURPOSE = 'corporate-signature-timestamps';
 /** Explicit typing (RFC 8725 §3.11): a timestamp can never be mistaken for any other platform signature. */
@@ -20,10 +22,28 @@ export const signatureDigest = (signature: Buffer): string =>
 /** The platform's counter-signature of a signature's time, verifiable offline with the published keys. */
 @Injectable()
 export class SignatureTimestamps {
-  constructor(private readonly signer: PlatformSigner) {}
+  constructor(
+    private readonly signer: PlatformSigner,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
 
-  issue(claims: TimestampClaims): Promise<string> {
-    return this.signer.sign(TIMESTAMP_PURPOSE, TIMESTAMP_TYP, { ...claims });
+  /** The token, released only once `SignatureTimestamped` is on the log. */
+  async issue(claims: TimestampClaims, corporationId: string, context: CommandContext): Promise<string> {
+    const token = await this.signer.sign(TIMESTAMP_PURPOSE, TIMESTAMP_TYP, { ...claims });
+    const event: SignatureTimestamped = { type: 'SignatureTimestamped', data: { corporationId, ...claims } };
+    const metadata: EventMetadata = {
+      correlationId: context.correlationId,
+      causationId: context.causationId,
+      actor: context.actor,
+      occurredAt: claims.genTime,
+      schemaVersion: 1,
+    };
+    await this.store.append(
+      signatureTimestampStream(corporationId, claims.genTime.slice(0, 10)),
+      [{ id: randomUUID(), type: event.type, data: event.data, metadata }],
+      { expectedRevision: 'any' },
+    );
+    return token;
   }
 
   /** The time the token proves for this signature value and key, or why it proves nothing. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { CLOCK, type Clock } from '#libs/eventsourcing';
+import { CLOCK, type Clock, type CommandContext } from '#libs/eventsourcing';
 import { CorporateRegistry, type RegisteredKey } from './corporate-registry.js';
 import type { RegisteredCorporation } from '../domain/corporation.state.js';
 import {
@@ -103,6 +103,7 @@ export class SignatureValidator {
    */
   async timestamp(
     request: SignatureInput,
+    context: CommandContext,
   ): Promise<{ report: ValidationReport; timestamp?: { timestamp: string; genTime: string } }> {
     const genTime = this.clock.now().toISOString();
     const proof = this.prove(request, genTime);
@@ -116,11 +117,11 @@ export class SignatureValidator {
       signingTime: genTime,
     });
     if (judgement.indication !== 'TOTAL_PASSED') return { report: judged };
-    const token = await this.timestamps.issue({
-      sigDigest: signatureDigest(jws.signature),
-      kid: registered.key.kid,
-      genTime,
-    });
+    const token = await this.timestamps.issue(
+      { sigDigest: signatureDigest(jws.signature), kid: registered.key.kid, genTime },
+      registered.corporation.corporationId,
+      context,
+    );
     return { report: judged, timestamp: { timestamp: token, genTime } };
   }
 
