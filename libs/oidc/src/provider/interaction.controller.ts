@@ -4,7 +4,7 @@ import type Provider from 'oidc-provider';
 import QRCode from 'qrcode';
 import type { EventStore } from '#libs/event-store';
 import { DomainError } from '#libs/errors';
-import { commandContextOf, EVENT_STORE } from '#libs/eventsourcing';
+import { CLOCK, commandContextOf, EVENT_STORE, type Clock } from '#libs/eventsourcing';
 import { LOGIN_GATEWAY, type LoginGateway, type LoginStatus } from '#libs/identity';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
 import { ACR, grantFor, minimumAcr, requestedClaims, type AuthorizationRequest } from './claims-policy.js';
@@ -29,6 +29,7 @@ export class InteractionController {
     private readonly logins: InteractionLogins,
     private readonly corporateGrants: CorporateGrants,
     @Inject(OIDC_OPTIONS) private readonly options: OidcOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Get(':uid')
@@ -67,7 +68,7 @@ export class InteractionController {
     }
     const failure = failureOf(status, login);
     if (failure) {
-      await recordFailure(this.store, clientId, failure.reason);
+      await recordFailure(this.store, this.clock, clientId, failure.reason);
       await this.provider.interactionFinished(req, res, failure.result, { mergeWithLastSubmission: false });
       return;
     }
@@ -93,7 +94,7 @@ export class InteractionController {
   @Post(':uid/abort')
   async abort(@Param('uid') uid: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const details = await this.interactionOf(uid, req, res);
-    await recordFailure(this.store, String(details.params['client_id']), 'cancelled');
+    await recordFailure(this.store, this.clock, String(details.params['client_id']), 'cancelled');
     await this.provider.interactionFinished(
       req,
       res,

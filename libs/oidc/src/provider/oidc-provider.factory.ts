@@ -125,11 +125,14 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
   };
 
   const provider = new Provider(deps.options.issuer, configuration);
-  provider.on('grant.success', (ctx: KoaContextWithOIDC) => void recordTokenIssued(ctx, deps.store));
+  provider.on(
+    'grant.success',
+    (ctx: KoaContextWithOIDC) => void recordTokenIssued(ctx, deps.store, deps.clock),
+  );
   provider.on(
     'grant.error',
     (ctx: KoaContextWithOIDC, error: { error?: string }) =>
-      void recordFailure(deps.store, ctx.oidc.client?.clientId, error.error ?? 'server_error'),
+      void recordFailure(deps.store, deps.clock, ctx.oidc.client?.clientId, error.error ?? 'server_error'),
   );
   provider.on('server_error', (_ctx: KoaContextWithOIDC, error: Error) =>
     logger.error(`server error: ${error.name}`),
@@ -155,7 +158,7 @@ function everyLoginApprovedInTheApp() {
   return policy;
 }
 
-async function recordTokenIssued(ctx: KoaContextWithOIDC, store: EventStore): Promise<void> {
+async function recordTokenIssued(ctx: KoaContextWithOIDC, store: EventStore, clock: Clock): Promise<void> {
   const code = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
   const clientId = ctx.oidc.client?.clientId;
   if (!code || !clientId || !code.accountId) return;
@@ -168,7 +171,7 @@ async function recordTokenIssued(ctx: KoaContextWithOIDC, store: EventStore): Pr
         acr: code.acr ?? '',
         claimsReleased: releasedClaims(ctx),
         grantType: String(ctx.oidc.params?.['grant_type'] ?? ''),
-        issuedAt: new Date().toISOString(),
+        issuedAt: clock.now().toISOString(),
       },
     });
   } catch (error) {
@@ -178,6 +181,7 @@ async function recordTokenIssued(ctx: KoaContextWithOIDC, store: EventStore): Pr
 
 export async function recordFailure(
   store: EventStore,
+  clock: Clock,
   clientId: string | undefined,
   reason: string,
 ): Promise<void> {
@@ -185,7 +189,7 @@ export async function recordFailure(
   try {
     await recordProtocolEvent(store, {
       type: 'LoginFailed',
-      data: { clientId, reason, failedAt: new Date().toISOString() },
+      data: { clientId, reason, failedAt: clock.now().toISOString() },
     });
   } catch (error) {
     logger.error(`could not record LoginFailed: ${(error as Error).name}`);

@@ -32,7 +32,7 @@ export async function recordProtocolEvent(store: EventStore, event: ProtocolEven
       data: event.data as JsonObject,
       metadata: {
         actor: `eservice:${event.data.clientId}`,
-        occurredAt: new Date().toISOString(),
+        occurredAt: event.type === 'TokenIssued' ? event.data.issuedAt : event.data.failedAt,
         schemaVersion: 1,
       },
     },
