@@ -6,6 +6,7 @@ import type { ManualClock } from '#libs/eventsourcing';
 import { storageTargets } from '../support/storage-targets.js';
 import {
   admin,
+  appointed,
   registeredCitizen,
   registeredCorporation,
   startCorporatePlatform,
@@ -22,16 +23,8 @@ describe.each(storageTargets('corporate_app'))(
     let baseUrl: string;
     let drop: () => Promise<void>;
 
-    const appoint = async (corporationId: string, citizenId: string, terms: object) => {
-      const { body } = await http
-        .post(`/corporate/corporations/${corporationId}/appointments`)
-        .set(admin)
-        .send({ citizenId, ...terms })
-        .expect(201);
-      return (body.appointments as { appointmentId: string; citizenId: string }[]).find(
-        (a) => a.citizenId === citizenId,
-      )!.appointmentId;
-    };
+    const appoint = (corporationId: string, citizenId: string, terms: object) =>
+      appointed(http, corporationId, citizenId, terms);
 
     beforeAll(async () => {
       const storage = await target.create();

@@ -97,3 +97,20 @@ export async function registeredCitizen(baseUrl: string, clock: ManualClock): Pr
   });
   return phone;
 }
+
+/** Appoints the citizen at the corporation (as an administrator would): answers the new appointment's id. */
+export async function appointed(
+  http: ReturnType<typeof request>,
+  corporationId: string,
+  citizenId: string,
+  terms: object = { role: 'authorised-signatory', eservices: ['*'] },
+): Promise<string> {
+  const { body } = await http
+    .post(`/corporate/corporations/${corporationId}/appointments`)
+    .set(admin)
+    .send({ citizenId, ...terms })
+    .expect(201);
+  return (body.appointments as { appointmentId: string; citizenId: string }[]).find(
+    (a) => a.citizenId === citizenId,
+  )!.appointmentId;
+}

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { LOGIN_GATEWAY, type LoginGateway } from '#libs/identity';
 import { startListeningTestPlatform } from '../support/test-platform.js';
-import { admin, registeredCorporation } from './corporate-platform.js';
+import { appointed, registeredCorporation } from './corporate-platform.js';
 
 const unescapeHtml = (text: string) =>
   text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(+code));
@@ -28,11 +28,7 @@ describe('the citizen-app simulator page, companies', () => {
     return { browser, home, citizenId };
   };
   const appoint = (corporationId: string, citizenId: string, role: string, eservices = ['*']) =>
-    http
-      .post(`/corporate/corporations/${corporationId}/appointments`)
-      .set(admin)
-      .send({ citizenId, role, eservices })
-      .expect(201);
+    appointed(http, corporationId, citizenId, { role, eservices });
 
   it('lists the companies, signs a document for one, and shows what a relying party validates', async () => {
     const { browser, home, citizenId } = await setUpPhone();

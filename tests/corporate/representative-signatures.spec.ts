@@ -7,6 +7,7 @@ import type { CitizenApp } from '#libs/identity';
 import { storageTargets } from '../support/storage-targets.js';
 import {
   admin,
+  appointed,
   registeredCitizen,
   registeredCorporation,
   startCorporatePlatform,
@@ -30,16 +31,8 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   let drop: () => Promise<void>;
 
   const citizen = () => registeredCitizen(baseUrl, clock);
-  const appoint = async (corporationId: string, citizenId: string, extra: object = {}) => {
-    const { body } = await http
-      .post(`/corporate/corporations/${corporationId}/appointments`)
-      .set(admin)
-      .send({ citizenId, role: 'authorised-signatory', eservices: ['*'], ...extra })
-      .expect(201);
-    return (body.appointments as { appointmentId: string; citizenId: string }[]).find(
-      (a) => a.citizenId === citizenId,
-    )!.appointmentId;
-  };
+  const appoint = (corporationId: string, citizenId: string, extra: object = {}) =>
+    appointed(http, corporationId, citizenId, { role: 'authorised-signatory', eservices: ['*'], ...extra });
   const signFor = async (phone: CitizenApp, corporationId: string, digest = documentDigest) =>
     http
       .post(`/corporate/corporations/${corporationId}/representative-signatures`)
