@@ -1,5 +1,6 @@
 /* eslint-disable no-console -- a benchmark's job is to print its figures */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,11 +75,50 @@ export async function run(): Promise<Figure[]> {
           : []),
       );
     }
+    figures.push(...(await stackFloor(platform, baseUrl)));
     return figures;
   } finally {
     await platform.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The platform's CPU per request on routes that do no work: a Nest route (`/health/live`) and an oidc-provider
+ * one (discovery). A login is about ten requests, most through oidc-provider: this floor, times ten, is what the
+ * stack costs before a login does anything of its own.
+ */
+async function stackFloor(platform: PlatformProcess, baseUrl: string): Promise<Figure[]> {
+  const requests = 5_000;
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const fetchOnce = (path: string) =>
+    new Promise<void>((resolve, reject) =>
+      get(`${baseUrl}${path}`, { agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      }).on('error', reject),
+    );
+  const figures: Figure[] = [];
+  for (const [label, path] of [
+    ['a Nest route (/health/live)', '/health/live'],
+    ['an oidc-provider route (discovery)', '/oidc/.well-known/openid-configuration'],
+  ] as const) {
+    for (let i = 0; i < 500; i++) await fetchOnce(path);
+    const before = cpuMillisecondsOf(platform);
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (sent++ < requests) await fetchOnce(path);
+      }),
+    );
+    figures.push({
+      name: `stack floor: platform CPU per request on ${label}, ms (${requests} requests, 16 in flight)`,
+      value: Math.round(((cpuMillisecondsOf(platform) - before) / requests) * 1000) / 1000,
+      unit: 'ms',
+    });
+  }
+  agent.destroy();
+  return figures;
 }
 
 /** User and system CPU time of the platform's process so far, from /proc (Linux). */
