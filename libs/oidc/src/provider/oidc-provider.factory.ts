@@ -5,7 +5,7 @@ import type { EventStore } from '#libs/event-store';
 import type { Clock, PiiVault, ReadModelDatabase } from '#libs/eventsourcing';
 import type { CitizenClaims } from '#libs/identity';
 import type { EServiceDirectory } from '../eservices/eservice-directory.js';
-import { ACR, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
+import { ACR, ADMIN_SCOPE, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
 import { escapeHtml } from './login-page.js';
 import { CORPORATE_CLAIMS, setupCorporateGrants, type CorporateGrants } from './corporate-grants.js';
 import { setupInteractionLogins } from './interaction-logins.js';
@@ -61,7 +61,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       // Acting for a company: the corporation picked in the app (Digital Corporate Identity).
       corporate: [...CORPORATE_CLAIMS],
     },
-    scopes: ['openid', 'offline_access', 'corporate', ...Object.keys(SCOPE_CLAIMS)],
+    scopes: ['openid', 'offline_access', 'corporate', ADMIN_SCOPE, ...Object.keys(SCOPE_CLAIMS)],
     acrValues: [ACR.basic, ACR.plus],
     // One subject per e-service: two e-services cannot correlate a citizen by `sub`.
     subjectTypes: ['pairwise'],
