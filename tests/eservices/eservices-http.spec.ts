@@ -295,7 +295,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ],
       ['a private key', { jwks: { keys: [generatePrivateJwk()] } }, 'JWKS_INVALID'],
       ['no keys with private_key_jwt', { jwks: undefined }, 'JWKS_INVALID'],
-      ['an unknown scope', { allowedScopes: ['openid', 'admin'] }, 'SCOPE_NOT_ALLOWED'],
+      ['an unknown scope', { allowedScopes: ['openid', 'payroll'] }, 'SCOPE_NOT_ALLOWED'],
       ['scopes without openid', { allowedScopes: ['profile'] }, 'OPENID_SCOPE_REQUIRED'],
       ['an upper-case client id', { clientId: 'eTAX' }, 'CLIENT_ID_INVALID'],
       ['a department that is not a code', { department: 'Inland Revenue' }, 'DEPARTMENT_INVALID'],

@@ -43,17 +43,15 @@ export async function runAdministratorsCommand(
   const id = randomUUID();
   const context: CommandContext = { correlationId: id, causationId: id, actor: 'admin:cli' };
   const { citizenId } = command;
-  await app
-    .get(CommandBus)
-    .execute(
-      new ChangeCitizenCommand(
-        {
-          type: command.action === 'grant' ? 'GrantAdministratorRole' : 'RevokeAdministratorRole',
-          citizenId,
-        },
-        context,
-      ),
-    );
+  await app.get(CommandBus).execute(
+    new ChangeCitizenCommand(
+      {
+        type: command.action === 'grant' ? 'GrantAdministratorRole' : 'RevokeAdministratorRole',
+        citizenId,
+      },
+      context,
+    ),
+  );
   print(
     command.action === 'grant'
       ? `${citizenId} is an administrator: sign in with the admin scope to get an access token`
