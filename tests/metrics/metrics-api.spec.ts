@@ -125,8 +125,13 @@ describe.each(storageTargets('metrics_api'))('the adoption metrics API on %s', (
 
   it('documents the API in OpenAPI, with Swagger UI served by the platform', async () => {
     const document = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as {
-      paths: Record<string, unknown>;
+      info: { description: string };
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
     };
+    expect(document.info.description).toContain('administrator-role');
+    expect(Object.keys(document.paths['/admin/metrics/summary']!.get.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403']),
+    );
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/admin/metrics/summary',
