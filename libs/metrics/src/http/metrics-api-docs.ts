@@ -19,7 +19,8 @@ export function serveMetricsApiDocs(app: INestApplication): void {
         '`admin` scope to a citizen holding the administrator role: the role is granted with ' +
         '`POST /admin/citizens/{citizenId}/administrator-role` or `npm run cli -- administrators grant ' +
         '<citizenId>`, and the token obtained by signing in with iAM Smart (authorization code + PKCE) at an ' +
-        'e-service registered with the `admin` scope among its allowed scopes. The provider grants the scope ' +
+        'e-service registered with the `admin` scope among its allowed scopes, or at the dashboard (`/dashboard`), ' +
+        'which runs that sign-in itself. The provider grants the scope ' +
         'only to holders of the role, and the API checks the role again at every request: a revocation ' +
         '(`DELETE …/administrator-role`) or a suspension closes it at once;\n' +
         '- or the configured `ADMIN_TOKEN` (operators, scripts, demo mode).\n\n' +

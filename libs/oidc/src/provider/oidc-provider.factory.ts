@@ -37,6 +37,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     await setupCorporateGrants(db);
   });
 
+  const firstParty = deps.options.firstPartyClients ?? [];
   const configuration: Configuration = {
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
     jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
@@ -76,7 +77,21 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       id_token_signed_response_alg: 'ES256',
       token_endpoint_auth_method: 'private_key_jwt',
     },
-    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    // `none` only serves the first-party pages below: the e-service registry offers the other two alone.
+    clientAuthMethods: [
+      'private_key_jwt',
+      'client_secret_basic',
+      ...(firstParty.length > 0 ? ['none' as const] : []),
+    ],
+    clients: firstParty.map((client) => ({
+      client_id: client.clientId,
+      client_name: client.name,
+      redirect_uris: [client.redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      scope: client.scope,
+    })),
     responseTypes: ['code'],
     pkce: { required: () => true },
     // The approved claims go in the ID token too: e-services doing "form filling" read them there.
