@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, Page } from 'playwright-core';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE, ProjectionRunner } from '#libs/eventsourcing';
 import { registeredCitizen } from '../oidc/relying-party.js';
+import { eventually } from '../support/eventually.js';
 import { launchChromium } from '../support/chromium.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
@@ -48,6 +51,15 @@ const browser: Browser | undefined = await launchChromium();
       expect(token).toEqual(expect.any(String));
       expect(token).not.toBe(TEST_ADMIN_TOKEN);
       expect(await page.isVisible('#board')).toBe(true);
+
+      // A login like any other, of a client that is not a registered e-service: counted, and no snag.
+      const store = app.get<EventStore>(EVENT_STORE);
+      await eventually(async () =>
+        (await store.readStream('oidcActivity-platform-dashboard')).find((e) => e.type === 'TokenIssued'),
+      );
+      const runner = app.get(ProjectionRunner);
+      await runner.waitFor((await store.headPosition())!);
+      expect(runner.status().map((p) => p.state)).not.toContain('failing');
     });
 
     it('tells a citizen without the administrator role, and keeps the board closed', async () => {

@@ -4,6 +4,7 @@ import type { CitizenClaims } from '#libs/identity';
 import { ADMIN_SCOPE } from './claims-policy.js';
 
 const INVALID: AdministratorTokenCheck = { outcome: 'invalid' };
+const MAX_TOKEN_LENGTH = 512;
 
 /**
  * Judges an access token this provider issued, as its resource-server checks do (the token unexpired and not
@@ -18,6 +19,8 @@ export class AdministratorAccessTokens implements AdministratorTokens {
   ) {}
 
   async check(value: string): Promise<AdministratorTokenCheck> {
+    // The provider's opaque tokens are 43 characters: anything much longer is not worth a lookup.
+    if (value.length > MAX_TOKEN_LENGTH) return INVALID;
     const token = await this.provider.AccessToken.find(value);
     if (!token?.accountId || !token.clientId || !(await this.provider.Client.find(token.clientId))) {
       return INVALID;
