@@ -54,7 +54,7 @@ export async function runAdministratorsCommand(
   );
   print(
     command.action === 'grant'
-      ? `${citizenId} is an administrator: sign in with the admin scope to get an access token`
+      ? `${citizenId} is an administrator: they sign in with iAM Smart at /dashboard (or a tool allowed the admin scope)`
       : `${citizenId} is no longer an administrator; their access tokens no longer open the admin API`,
   );
 }
