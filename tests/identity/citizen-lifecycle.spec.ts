@@ -36,6 +36,7 @@ describe('devices, from the app', () => {
       status: 'active',
       assuranceLevel: 'basic',
       activeDeviceId: newPhone.deviceId,
+      administrator: false,
     });
   });
 
@@ -257,7 +258,7 @@ describe('administrators', () => {
     await platform.expectRefusal(() => platform.http.post(path), 401, 'ADMIN_TOKEN_REQUIRED');
     await platform.expectRefusal(
       () => platform.http.post(path).set('Authorization', 'Bearer not-the-admin-token'),
-      403,
+      401,
       'ADMIN_TOKEN_INVALID',
     );
     await platform.expectRefusal(

@@ -93,7 +93,11 @@ describe('Login with iAM Smart, approved in the app', () => {
       hkid: expect.stringMatching(/^K\d{6}\([0-9A]\)$/),
       email: 'tai.man@example.hk',
     });
-    expect(await citizenClaims.account(phone.citizenId)).toEqual({ status: 'active', acr: 'plus' });
+    expect(await citizenClaims.account(phone.citizenId)).toEqual({
+      status: 'active',
+      acr: 'plus',
+      administrator: false,
+    });
   });
 
   it('leaves out claims with no value: no address given, a removed phone number', async () => {
@@ -243,7 +247,11 @@ describe('refusals: a status, a code, and nothing written', () => {
     await platform
       .admin(`/admin/citizens/${phone.citizenId}/suspension`, { reason: 'suspected-fraud' })
       .expect(200);
-    expect(await citizenClaims.account(phone.citizenId)).toEqual({ status: 'suspended', acr: 'basic' });
+    expect(await citizenClaims.account(phone.citizenId)).toEqual({
+      status: 'suspended',
+      acr: 'basic',
+      administrator: false,
+    });
     const started = await startLogin({ claims: ['name'] });
     const request = await phone.fetchLoginRequest(started.shortCode);
     await platform.expectRefusal(() => phone.approve(request, ['name']), 403, 'CITIZEN_SUSPENDED');

@@ -100,7 +100,7 @@ describe.each(storageTargets('metrics_api'))('the adoption metrics API on %s', (
 
   it('refuses callers without the admin token and ranges that make no sense, with a code', async () => {
     expect((await get('/admin/metrics/summary', '')).status).toBe(401);
-    expect((await get('/admin/metrics/summary', 'wrong')).status).toBe(403);
+    expect((await get('/admin/metrics/summary', 'wrong')).status).toBe(401);
     const cases: [string, string][] = [
       ['/admin/metrics/summary?from=2026-02-30', 'METRICS_RANGE_INVALID'],
       ['/admin/metrics/summary?from=2026-11-02&to=2026-11-01', 'METRICS_RANGE_INVALID'],
@@ -125,8 +125,13 @@ describe.each(storageTargets('metrics_api'))('the adoption metrics API on %s', (
 
   it('documents the API in OpenAPI, with Swagger UI served by the platform', async () => {
     const document = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as {
-      paths: Record<string, unknown>;
+      info: { description: string };
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
     };
+    expect(document.info.description).toContain('administrator-role');
+    expect(Object.keys(document.paths['/admin/metrics/summary']!.get.responses)).toEqual(
+      expect.arrayContaining(['200', '401', '403']),
+    );
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining([
         '/admin/metrics/summary',

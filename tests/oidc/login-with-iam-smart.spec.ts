@@ -42,9 +42,11 @@ describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-clien
     expect(metadata.pushed_authorization_request_endpoint).toBe(`${baseUrl}/oidc/request`);
     expect(metadata.subject_types_supported).toEqual(['pairwise']);
     expect(metadata.acr_values_supported).toEqual([ACR_BASIC, ACR_PLUS]);
+    // `none`: the dashboard's sign-in, a page of the platform's own (see dashboard-client.ts).
     expect(metadata.token_endpoint_auth_methods_supported).toEqual([
       'private_key_jwt',
       'client_secret_basic',
+      'none',
     ]);
   });
 

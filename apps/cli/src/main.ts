@@ -21,6 +21,11 @@ import {
   UsageError,
 } from './eservices-command.js';
 import { DEMO_DATA_USAGE, parseDemoDataCommand, runDemoData } from './demo-data-command.js';
+import {
+  ADMINISTRATORS_USAGE,
+  parseAdministratorsCommand,
+  runAdministratorsCommand,
+} from './administrators-command.js';
 
 const USAGE = `usage: npm run cli -- <command>
 
@@ -30,6 +35,7 @@ commands:
   signing-keys rotate      add a new pair of OpenID Provider signing keys (ES256, RS256); the newest signs
                            after the next start, the older ones stay published so issued tokens still verify
 ${ESERVICES_USAGE}
+${ADMINISTRATORS_USAGE}
 ${DEMO_DATA_USAGE}
 
 Configuration is the platform's (EVENT_STORE, DATA_DIR, DATABASE_URL, ...). A rebuild needs the storage to
@@ -37,12 +43,14 @@ itself: it refuses to start while a platform uses it, and a platform refuses to 
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, argument] = argv;
-  if (!['projections', 'rebuild', 'eservices', 'signing-keys', 'demo-data'].includes(command ?? '')) {
+  const commands = ['projections', 'rebuild', 'eservices', 'administrators', 'signing-keys', 'demo-data'];
+  if (!commands.includes(command ?? '')) {
     console.error(USAGE);
     return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
   }
   const eservices = command === 'eservices' ? await parseEServicesCommand(argv.slice(1)) : undefined;
   const demoData = command === 'demo-data' ? parseDemoDataCommand(argv.slice(1)) : undefined;
+  const administrators = command === 'administrators' ? parseAdministratorsCommand(argv.slice(1)) : undefined;
   const config = loadConfig();
   // The demo history is dated by a clock the command walks through the year.
   const clock = new ManualClock();
@@ -55,6 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (eservices) {
       await runEServicesCommand(app, eservices, (line) => console.log(line));
+      return 0;
+    }
+    if (administrators) {
+      await runAdministratorsCommand(app, administrators, (line) => console.log(line));
       return 0;
     }
     if (demoData) {

@@ -18,6 +18,8 @@ export interface HousingProvider {
 export interface HousingProviderOptions {
   /** The platform's URL, where the gateway's keys are published. */
   readonly platformUrl: string;
+  /** The gateway's keys, when the provider runs beside the platform (demo data) rather than fetching them. */
+  readonly keys?: ProviderKeys;
   readonly providerId: string;
   readonly port?: number;
   readonly host?: string;
@@ -46,7 +48,7 @@ export function tenancyOf(citizenId: string): { address: string; since: string; 
 export async function startHousingProvider(options: HousingProviderOptions): Promise<HousingProvider> {
   let behaviour: ProviderBehaviour = 'normal';
   let refusals = 0;
-  let keys: Promise<ProviderKeys> | undefined;
+  let keys: Promise<ProviderKeys> | undefined = options.keys && Promise.resolve(options.keys);
   const fetchKeys = async (): Promise<ProviderKeys> => {
     const get = async (path: string) =>
       (await (await fetch(new URL(path, options.platformUrl))).json()) as JSONWebKeySet;

@@ -7,7 +7,7 @@ import { IdentityModule } from '#libs/identity';
 import { EServicesModule, OidcModule } from '#libs/oidc';
 import { CorporateModule } from '#libs/corporate';
 import { ConsentModule } from '#libs/consent';
-import { MetricsModule } from '#libs/metrics';
+import { dashboardClient, MetricsModule } from '#libs/metrics';
 import { CitizenAppSimulatorController, DEMO_BASE_URL } from './demo/citizen-app-simulator.controller.js';
 import { deriveKey } from './derive-key.js';
 
@@ -35,6 +35,7 @@ export class PlatformModule {
           cookieKey: deriveKey(config.piiMasterKey, 'oidc-cookies'),
           pairwiseKey: deriveKey(config.piiMasterKey, 'oidc-pairwise-subjects'),
           ...(config.demo && { demoAppUrl: `${config.publicUrl}/demo/app` }),
+          firstPartyClients: [dashboardClient(config.publicUrl)],
         }),
         CorporateModule,
         ConsentModule.forRoot({ gatewayUrl: `${config.publicUrl}/gateway` }),

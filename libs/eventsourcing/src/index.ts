@@ -18,6 +18,7 @@ export * from './nest/storage-config.js';
 export * from './nest/tokens.js';
 export * from './pii/index.js';
 export * from './http/admin.guard.js';
+export * from './http/administrator-tokens.js';
 export * from './signing/platform-signer.js';
 export * from './observability/append-timings.js';
 export * from './clock/periodic-task.js';

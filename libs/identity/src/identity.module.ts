@@ -8,12 +8,14 @@ import { StartLoginHandler } from './commands/start-login.handler.js';
 import { DeviceSignatureUses } from './device-signature/device-signature-uses.js';
 import { DeviceSignedRequests } from './device-signature/device-signed-requests.js';
 import { AdminCitizensController } from './http/admin-citizens.controller.js';
+import { AdministratorsController } from './http/administrators.controller.js';
 import { AppLoginRequestsController } from './http/app-login-requests.controller.js';
 import { CitizensController } from './http/citizens.controller.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from './identity.options.js';
 import { CitizenClaimsService } from './login/citizen-claims.service.js';
 import { CITIZEN_CLAIMS, LOGIN_GATEWAY } from './login/login-gateway.js';
 import { LoginRequests } from './login/login-requests.js';
+import { administrators, AdministratorDirectory } from './projections/administrators.projection.js';
 import { citizenDirectory } from './projections/citizen-directory.projection.js';
 
 /**
@@ -28,7 +30,12 @@ export class IdentityModule implements OnApplicationBootstrap {
     return {
       module: IdentityModule,
       global: true,
-      controllers: [CitizensController, AdminCitizensController, AppLoginRequestsController],
+      controllers: [
+        CitizensController,
+        AdminCitizensController,
+        AdministratorsController,
+        AppLoginRequestsController,
+      ],
       providers: [
         { provide: IDENTITY_OPTIONS, useValue: options },
         RegisterCitizenHandler,
@@ -41,12 +48,13 @@ export class IdentityModule implements OnApplicationBootstrap {
         LoginRequests,
         { provide: LOGIN_GATEWAY, useExisting: LoginRequests },
         { provide: CITIZEN_CLAIMS, useClass: CitizenClaimsService },
+        AdministratorDirectory,
       ],
-      exports: [LOGIN_GATEWAY, CITIZEN_CLAIMS, DeviceSignedRequests],
+      exports: [LOGIN_GATEWAY, CITIZEN_CLAIMS, DeviceSignedRequests, AdministratorDirectory],
     };
   }
 
   onApplicationBootstrap(): Promise<void> {
-    return this.projections.start([citizenDirectory]);
+    return this.projections.start([citizenDirectory, administrators]);
   }
 }

@@ -12,3 +12,5 @@ export { RegisterCitizenCommand } from './commands/register-citizen.command.js';
 export { DecideLoginCommand } from './commands/decide-login.command.js';
 export { LoginRequests } from './login/login-requests.js';
 export { loginDecisionPayload, signDevicePayload } from './device-signature/signed-payloads.js';
+export { ChangeCitizenCommand } from './commands/change-citizen.command.js';
+export { AdministratorDirectory, type AdministratorView } from './projections/administrators.projection.js';

@@ -7,3 +7,4 @@ export { serveMetricsApiDocs } from './http/metrics-api-docs.js';
 export { OperationsMetrics } from './operations/operations-metrics.js';
 export * from './demo/adoption-history.js';
 export * from './demo/demo-population.js';
+export { dashboardClient } from './dashboard/dashboard-client.js';

@@ -65,6 +65,7 @@ describe('RegisterCitizen', () => {
       citizenId: 'c-1',
       assuranceLevel: 'basic',
       devices: [{ ...device(1), status: 'active' }],
+      administrator: false,
     });
     expect(() => given(registered).when(register)).toThrow(refusal('CITIZEN_ALREADY_REGISTERED', 409));
   });
@@ -195,6 +196,7 @@ describe('VerifyIdentity, SuspendCitizen, ReinstateCitizen (administrators)', ()
       status: 'active',
       assuranceLevel: 'plus',
       activeDeviceId: 'd-1',
+      administrator: false,
     });
     expect(() => given([...registered, verified]).when(verify)).toThrow(
       refusal('IDENTITY_ALREADY_VERIFIED', 409),
@@ -228,8 +230,42 @@ describe('VerifyIdentity, SuspendCitizen, ReinstateCitizen (administrators)', ()
     { type: 'EnrolDevice', citizenId: 'c-1', device: device(2) },
     { type: 'ReportDeviceLost', citizenId: 'c-1', deviceId: 'd-1' },
     { type: 'UpdateProfile', citizenId: 'c-1', profile: {}, signedBy: 'd-1' },
+    { type: 'GrantAdministratorRole', citizenId: 'c-1' },
+    { type: 'RevokeAdministratorRole', citizenId: 'c-1' },
   ])('refuses $type for a citizen never registered', (command) => {
     expect(() => given([]).when(command)).toThrow(refusal('CITIZEN_NOT_FOUND', 404));
+  });
+});
+
+describe('GrantAdministratorRole, RevokeAdministratorRole', () => {
+  const grant: CitizenChange = { type: 'GrantAdministratorRole', citizenId: 'c-1' };
+  const revoke: CitizenChange = { type: 'RevokeAdministratorRole', citizenId: 'c-1' };
+  const granted: CitizenEvent = {
+    type: 'AdministratorRoleGranted',
+    data: { citizenId: 'c-1', grantedAt: at },
+  };
+  const revokedRole: CitizenEvent = {
+    type: 'AdministratorRoleRevoked',
+    data: { citizenId: 'c-1', revokedAt: at },
+  };
+  const holds = (events: readonly CitizenEvent[]) =>
+    (fold(citizen, events) as RegisteredCitizen).administrator;
+
+  it('grants the role once, and revokes it only while held', () => {
+    expect(given(registered).when(grant)).toEqual([granted]);
+    expect(holds([...registered, granted])).toBe(true);
+    expect(() => given([...registered, granted]).when(grant)).toThrow(
+      refusal('ADMINISTRATOR_ROLE_ALREADY_GRANTED', 409),
+    );
+    expect(given([...registered, granted]).when(revoke)).toEqual([revokedRole]);
+    expect(holds([...registered, granted, revokedRole])).toBe(false);
+    expect(() => given(registered).when(revoke)).toThrow(refusal('ADMINISTRATOR_ROLE_NOT_GRANTED', 409));
+    expect(given([...registered, granted, revokedRole]).when(grant)).toEqual([granted]);
+  });
+
+  it('grants no role to a suspended citizen, but revokes it from one', () => {
+    expect(() => given([...registered, suspended]).when(grant)).toThrow(refusal('CITIZEN_SUSPENDED', 403));
+    expect(given([...registered, granted, suspended]).when(revoke)).toEqual([revokedRole]);
   });
 });
 

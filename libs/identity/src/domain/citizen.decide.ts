@@ -62,9 +62,26 @@ export interface ReinstateCitizen {
   readonly reason: ReinstatementReason;
 }
 
+export interface GrantAdministratorRole {
+  readonly type: 'GrantAdministratorRole';
+  readonly citizenId: string;
+}
+
+export interface RevokeAdministratorRole {
+  readonly type: 'RevokeAdministratorRole';
+  readonly citizenId: string;
+}
+
 /** Every command on a registered citizen. */
 export type CitizenChange =
-  EnrolDevice | ReportDeviceLost | UpdateProfile | VerifyIdentity | SuspendCitizen | ReinstateCitizen;
+  | EnrolDevice
+  | ReportDeviceLost
+  | UpdateProfile
+  | VerifyIdentity
+  | SuspendCitizen
+  | ReinstateCitizen
+  | GrantAdministratorRole
+  | RevokeAdministratorRole;
 
 export type CitizenCommand = RegisterCitizen | CitizenChange;
 
@@ -156,6 +173,25 @@ export function decideCitizen(command: CitizenCommand, state: Citizen, now: Date
         throw new DomainError('CITIZEN_NOT_SUSPENDED', `citizen ${citizenId} is not suspended`, 409);
       }
       return [{ type: 'CitizenReinstated', data: { citizenId, reason: command.reason, reinstatedAt: at } }];
+    case 'GrantAdministratorRole':
+      assertNotSuspended(current);
+      if (current.administrator) {
+        throw new DomainError(
+          'ADMINISTRATOR_ROLE_ALREADY_GRANTED',
+          `citizen ${citizenId} is already an administrator`,
+          409,
+        );
+      }
+      return [{ type: 'AdministratorRoleGranted', data: { citizenId, grantedAt: at } }];
+    case 'RevokeAdministratorRole':
+      if (!current.administrator) {
+        throw new DomainError(
+          'ADMINISTRATOR_ROLE_NOT_GRANTED',
+          `citizen ${citizenId} is not an administrator`,
+          409,
+        );
+      }
+      return [{ type: 'AdministratorRoleRevoked', data: { citizenId, revokedAt: at } }];
   }
 }
 

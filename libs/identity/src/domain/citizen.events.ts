@@ -87,6 +87,20 @@ export type ProfileUpdated = DomainEvent<
   { citizenId: string; profile: Partial<SealedFields<ContactDetails>>; updatedAt: string }
 >;
 
+/**
+ * The citizen administers the platform: the admin API accepts the access tokens the platform's OpenID Provider
+ * issues them with the `admin` scope, for as long as they hold the role.
+ */
+export type AdministratorRoleGranted = DomainEvent<
+  'AdministratorRoleGranted',
+  { citizenId: string; grantedAt: string }
+>;
+
+export type AdministratorRoleRevoked = DomainEvent<
+  'AdministratorRoleRevoked',
+  { citizenId: string; revokedAt: string }
+>;
+
 export type CitizenEvent =
   | CitizenRegistered
   | DeviceEnrolled
@@ -94,6 +108,8 @@ export type CitizenEvent =
   | IdentityVerified
   | CitizenSuspended
   | CitizenReinstated
-  | ProfileUpdated;
+  | ProfileUpdated
+  | AdministratorRoleGranted
+  | AdministratorRoleRevoked;
 
 export const citizenStream = (citizenId: string): string => `citizen-${citizenId}`;

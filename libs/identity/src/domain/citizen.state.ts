@@ -13,6 +13,8 @@ export interface RegisteredCitizen {
   readonly assuranceLevel: AssuranceLevel;
   /** Every device ever enrolled, revoked ones included: a revoked key must stay recognisable to be refused. */
   readonly devices: readonly Device[];
+  /** Holds the platform's administrator role. */
+  readonly administrator: boolean;
 }
 
 export type Citizen = { readonly status: 'unregistered' } | RegisteredCitizen;
@@ -29,6 +31,8 @@ export const citizen: Evolver<Citizen, CitizenEvent> = {
     'IdentityVerified',
     'CitizenSuspended',
     'CitizenReinstated',
+    'AdministratorRoleGranted',
+    'AdministratorRoleRevoked',
   ],
   initialState: () => ({ status: 'unregistered' }),
   evolve(state, event) {
@@ -38,6 +42,7 @@ export const citizen: Evolver<Citizen, CitizenEvent> = {
         citizenId: event.data.citizenId,
         assuranceLevel: event.data.assuranceLevel,
         devices: [],
+        administrator: false,
       };
     }
     if (state.status === 'unregistered') return state;
@@ -59,6 +64,10 @@ export const citizen: Evolver<Citizen, CitizenEvent> = {
         return { ...state, status: 'suspended' };
       case 'CitizenReinstated':
         return { ...state, status: 'active' };
+      case 'AdministratorRoleGranted':
+        return { ...state, administrator: true };
+      case 'AdministratorRoleRevoked':
+        return { ...state, administrator: false };
       case 'ProfileUpdated':
         return state;
     }
@@ -75,6 +84,7 @@ export interface CitizenSummary {
   readonly assuranceLevel: AssuranceLevel;
   /** `null` after the only device was reported lost: an administrator must enrol the next one. */
   readonly activeDeviceId: string | null;
+  readonly administrator: boolean;
 }
 
 export const summaryOf = (state: RegisteredCitizen): CitizenSummary => ({
@@ -82,4 +92,5 @@ export const summaryOf = (state: RegisteredCitizen): CitizenSummary => ({
   status: state.status,
   assuranceLevel: state.assuranceLevel,
   activeDeviceId: activeDeviceOf(state)?.deviceId ?? null,
+  administrator: state.administrator,
 });

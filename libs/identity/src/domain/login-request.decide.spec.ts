@@ -23,13 +23,17 @@ const request: RequestLogin = {
 };
 const requested = decideLoginRequest(request, loginRequest.initialState(), requestedAt);
 
-const citizenAt = (assuranceLevel: 'basic' | 'plus', overrides: Partial<RegisteredCitizen> = {}) => ({
+const citizenAt = (
+  assuranceLevel: 'basic' | 'plus',
+  overrides: Partial<RegisteredCitizen> = {},
+): RegisteredCitizen => ({
   status: 'active' as const,
   citizenId: 'c-1',
   assuranceLevel,
   devices: [
     { deviceId: 'd-1', publicKey: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }, status: 'active' as const },
   ],
+  administrator: false,
   ...overrides,
 });
 const approve = (

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
 import { ChangeCitizenCommand } from '../commands/change-citizen.command.js';
@@ -61,6 +61,20 @@ export class AdminCitizensController {
     @Context() context: CommandContext,
   ) {
     return this.change({ type: 'ReportDeviceLost', citizenId, deviceId }, context);
+  }
+
+  /** From now on the citizen's access tokens with the `admin` scope open the admin API and the dashboard. */
+  @Post(':citizenId/administrator-role')
+  @HttpCode(200)
+  grantAdministratorRole(@CitizenIdParam() citizenId: string, @Context() context: CommandContext) {
+    return this.change({ type: 'GrantAdministratorRole', citizenId }, context);
+  }
+
+  /** Effective at once: the citizen's tokens, even those already issued, no longer open the admin API. */
+  @Delete(':citizenId/administrator-role')
+  @HttpCode(200)
+  revokeAdministratorRole(@CitizenIdParam() citizenId: string, @Context() context: CommandContext) {
+    return this.change({ type: 'RevokeAdministratorRole', citizenId }, context);
   }
 
   private change(change: CitizenChange, context: CommandContext): Promise<CitizenSummary> {

@@ -1,16 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { isUUID } from 'class-validator';
 import { AggregateStore, PiiVault, type Sealed } from '#libs/eventsourcing';
-import {
-  citizenStream,
-  type AssuranceLevel,
-  type ContactDetails,
-  type PersonalData,
-} from '../domain/citizen.events.js';
+import { citizenStream, type ContactDetails, type PersonalData } from '../domain/citizen.events.js';
 import { citizenRecord } from '../domain/citizen-record.js';
 import { citizen } from '../domain/citizen.state.js';
 import { formatHkid, type Hkid } from '../domain/hkid.js';
-import type { CitizenClaims, ClaimName } from './login-gateway.js';
+import type { CitizenAccount, CitizenClaims, ClaimName } from './login-gateway.js';
 
 /** Which sealed field each claim is opened from. */
 const CLAIM_FIELDS: Record<ClaimName, keyof PersonalData | keyof ContactDetails> = {
@@ -56,11 +51,11 @@ export class CitizenClaimsService implements CitizenClaims {
     );
   }
 
-  async account(
-    citizenId: string,
-  ): Promise<{ readonly status: 'active' | 'suspended'; readonly acr: AssuranceLevel } | undefined> {
+  async account(citizenId: string): Promise<CitizenAccount | undefined> {
     if (!isUUID(citizenId)) return undefined;
     const { state } = await this.aggregates.load(citizenStream(citizenId), citizen);
-    return state.status === 'unregistered' ? undefined : { status: state.status, acr: state.assuranceLevel };
+    return state.status === 'unregistered'
+      ? undefined
+      : { status: state.status, acr: state.assuranceLevel, administrator: state.administrator };
   }
 }

@@ -63,10 +63,15 @@ export type ClaimName = (typeof CLAIM_NAMES)[number];
 /** Opens the personal data behind approved claims, for the ID token and userinfo. */
 export interface CitizenClaims {
   claims(citizenId: string, names: readonly ClaimName[]): Promise<Partial<Record<ClaimName, string>>>;
-  /** `undefined` for an unknown citizen. */
-  account(
-    citizenId: string,
-  ): Promise<{ readonly status: 'active' | 'suspended'; readonly acr: AssuranceLevel } | undefined>;
+  /** `undefined` for an unknown citizen. Read from the citizen's stream: as of now, never behind. */
+  account(citizenId: string): Promise<CitizenAccount | undefined>;
+}
+
+export interface CitizenAccount {
+  readonly status: 'active' | 'suspended';
+  readonly acr: AssuranceLevel;
+  /** Holds the platform's administrator role. */
+  readonly administrator: boolean;
 }
 
 /** A corporation a citizen acts for, with their role there. */

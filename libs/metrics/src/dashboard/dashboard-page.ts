@@ -45,6 +45,8 @@ export const DASHBOARD_PAGE = `<!doctype html>
 </header>
 <section id="login" hidden>
   <h2>Administrator sign-in</h2>
+  <p><button type="button" id="sign-in">Sign in with iAM Smart</button></p>
+  <p>or, for operators, with the admin token:</p>
   <form id="login-form"><label>Admin token <input type="password" id="token" autocomplete="off" required></label> <button type="submit">Open</button></form>
   <p id="login-error"></p>
 </section>

@@ -1,7 +1,9 @@
+import { DASHBOARD_CLIENT_ID } from './dashboard-client.js';
+
 /**
  * The dashboard's browser code: plain DOM and SVG, no library and no network beyond the platform's own API, so
  * the page works on an administrators' network without internet access. Written without template literals so it
- * can live in a TypeScript string as it is.
+ * can live in a TypeScript string as it is (the one substitution is the client id).
  */
 export const DASHBOARD_SCRIPT = String.raw`
 'use strict';
@@ -13,7 +15,11 @@ function token() { return sessionStorage.getItem('adminToken'); }
 
 async function api(path) {
   const response = await fetch(path, { headers: { authorization: 'Bearer ' + token() } });
-  if (response.status === 401 || response.status === 403) { showLogin('the admin token was refused'); throw new Error('unauthorised'); }
+  if (response.status === 401 || response.status === 403) {
+    sessionStorage.removeItem('adminToken');
+    showLogin('the token was refused or has expired: sign in again');
+    throw new Error('unauthorised');
+  }
   if (!response.ok) throw new Error((await response.json()).detail || response.statusText);
   return response.json();
 }
@@ -153,6 +159,51 @@ function corporateFigures(corporate) {
 
 function run() { load().catch((error) => { $('status').textContent = 'could not load: ' + error.message; }); }
 
+/*
+ * Sign in with iAM Smart: the authorization code flow with PKCE, run by this page as a public client of the
+ * platform's own OpenID Provider; the access token (admin scope) stays in this tab's sessionStorage.
+ */
+const CLIENT_ID = ${JSON.stringify(DASHBOARD_CLIENT_ID)};
+const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const randomValue = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
+const redirectUri = () => location.origin + location.pathname;
+async function provider() { return (await fetch('/oidc/.well-known/openid-configuration')).json(); }
+
+async function signIn() {
+  const op = await provider();
+  const verifier = randomValue();
+  const state = randomValue();
+  sessionStorage.setItem('signIn', JSON.stringify({ verifier, state }));
+  const challenge = base64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  location.assign(op.authorization_endpoint + '?' + new URLSearchParams({
+    client_id: CLIENT_ID, response_type: 'code', scope: 'openid admin', redirect_uri: redirectUri(),
+    code_challenge: challenge, code_challenge_method: 'S256', state,
+  }));
+}
+
+async function completeSignIn(returned) {
+  const started = JSON.parse(sessionStorage.getItem('signIn') || 'null');
+  sessionStorage.removeItem('signIn');
+  history.replaceState(null, '', location.pathname);
+  if (returned.has('error')) return showLogin('sign-in refused: ' + (returned.get('error_description') || returned.get('error')));
+  if (!started || started.state !== returned.get('state')) return showLogin('this sign-in was not started from this tab: sign in again');
+  const op = await provider();
+  const response = await fetch(op.token_endpoint, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'authorization_code', code: returned.get('code'), redirect_uri: redirectUri(),
+      client_id: CLIENT_ID, code_verifier: started.verifier,
+    }),
+  });
+  const tokens = await response.json();
+  if (!response.ok) return showLogin('sign-in failed: ' + (tokens.error_description || tokens.error));
+  if (!String(tokens.scope || '').split(' ').includes('admin')) return showLogin('you signed in, but do not hold the administrator role');
+  sessionStorage.setItem('adminToken', tokens.access_token);
+  $('login').hidden = true; $('board').hidden = false;
+  run();
+}
+
+$('sign-in').addEventListener('click', () => { signIn().catch((error) => showLogin('sign-in failed: ' + error.message)); });
 $('login-form').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem('adminToken', $('token').value);
@@ -164,5 +215,7 @@ $('filters').addEventListener('submit', (event) => { event.preventDefault(); doc
 const today = new Date().toISOString().slice(0, 10);
 $('to').value = today;
 $('from').value = new Date(Date.now() - 364 * 86400000).toISOString().slice(0, 10);
-if (token()) { $('login').hidden = true; $('board').hidden = false; run(); } else showLogin();
+const returned = new URLSearchParams(location.search);
+if (returned.has('code') || returned.has('error')) completeSignIn(returned).catch((error) => showLogin('sign-in failed: ' + error.message));
+else if (token()) { $('login').hidden = true; $('board').hidden = false; run(); } else showLogin();
 `;

@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { DASHBOARD_PAGE } from './dashboard-page.js';
 
 /**
- * The page itself holds no figures: its script asks the admin API with the token the administrator types in,
- * kept in the tab's sessionStorage only.
+ * The page itself holds no figures: its script asks the admin API with the access token it got by signing the
+ * administrator in with iAM Smart (or the admin token an operator types in), kept in the tab's sessionStorage only.
  */
 @ApiExcludeController()
 @Controller('dashboard')

@@ -1,5 +1,13 @@
 import { Controller, Get, Inject, Param, ParseEnumPipe, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminGuard, CLOCK, type Clock } from '#libs/eventsourcing';
 import {
@@ -21,6 +29,14 @@ import { MetricsEServicesQuery, MetricsRangeQuery, MetricsSeriesQuery } from './
  */
 @ApiTags('adoption metrics')
 @ApiBearerAuth()
+@ApiUnauthorizedResponse({
+  description: '`ADMIN_TOKEN_REQUIRED` (no bearer token) or `ADMIN_TOKEN_INVALID` (unknown or expired token)',
+})
+@ApiForbiddenResponse({
+  description:
+    '`ADMIN_SCOPE_REQUIRED` (an access token without the admin scope) or `ADMINISTRATOR_ROLE_REQUIRED` ' +
+    '(its citizen does not hold the administrator role now)',
+})
 @Controller('admin/metrics')
 @UseGuards(AdminGuard)
 export class MetricsAdminController {

@@ -47,13 +47,26 @@ describe('grantFor', () => {
   it('grants every requested scope and rejects the claims the citizen did not approve', () => {
     expect(grantFor({ scope: 'openid profile email' }, ['name', 'email'])).toEqual({
       scopes: ['openid', 'profile', 'email'],
+      rejectedScopes: [],
       claims: ['name', 'email'],
       rejectedClaims: ['name_zh', 'birthdate'],
     });
     expect(grantFor({ scope: 'openid profile' }, [])).toEqual({
       scopes: ['openid', 'profile'],
+      rejectedScopes: [],
       claims: [],
       rejectedClaims: ['name', 'name_zh', 'birthdate'],
+    });
+  });
+
+  it('grants the admin scope to an administrator only, and rejects it for anyone else', () => {
+    expect(grantFor({ scope: 'openid admin' }, [], true)).toMatchObject({
+      scopes: ['openid', 'admin'],
+      rejectedScopes: [],
+    });
+    expect(grantFor({ scope: 'openid admin' }, [])).toMatchObject({
+      scopes: ['openid'],
+      rejectedScopes: ['admin'],
     });
   });
 });

@@ -64,17 +64,30 @@ export function minimumAcr(request: AuthorizationRequest, claims: readonly Claim
 }
 
 /**
- * What to grant so that exactly the approved claims flow: every requested scope (a scope left out would be
- * asked for again), with the claims the citizen did not approve rejected.
+ * Access to the admin API: no claim, and granted only to a citizen who holds the administrator role (the admin API
+ * checks the role again at every request).
+ */
+export const ADMIN_SCOPE = 'admin';
+
+export const requestsAdminScope = (request: AuthorizationRequest): boolean =>
+  request.scope.split(' ').includes(ADMIN_SCOPE);
+
+/**
+ * What to grant so that exactly the approved claims flow: every requested scope, with the claims the citizen did
+ * not approve rejected, and the admin scope rejected unless the citizen is an administrator. A scope is rejected
+ * rather than left out: one left out would be asked for again.
  */
 export function grantFor(
   request: AuthorizationRequest,
   approved: readonly ClaimName[],
-): { scopes: string[]; claims: ClaimName[]; rejectedClaims: ClaimName[] } {
-  const scopes = request.scope.split(' ').filter((scope) => scope !== '');
+  administrator = false,
+): { scopes: string[]; rejectedScopes: string[]; claims: ClaimName[]; rejectedClaims: ClaimName[] } {
+  const asked = request.scope.split(' ').filter((scope) => scope !== '');
+  const withheld = (scope: string) => scope === ADMIN_SCOPE && !administrator;
   const requested = requestedClaims(request);
   return {
-    scopes,
+    scopes: asked.filter((scope) => !withheld(scope)),
+    rejectedScopes: asked.filter(withheld),
     claims: requested.filter((c) => approved.includes(c)),
     rejectedClaims: requested.filter((c) => !approved.includes(c)),
   };

@@ -5,9 +5,22 @@ import QRCode from 'qrcode';
 import type { EventStore } from '#libs/event-store';
 import { DomainError } from '#libs/errors';
 import { CLOCK, commandContextOf, EVENT_STORE, type Clock } from '#libs/eventsourcing';
-import { LOGIN_GATEWAY, type LoginGateway, type LoginStatus } from '#libs/identity';
+import {
+  CITIZEN_CLAIMS,
+  LOGIN_GATEWAY,
+  type CitizenClaims,
+  type LoginGateway,
+  type LoginStatus,
+} from '#libs/identity';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
-import { ACR, grantFor, minimumAcr, requestedClaims, type AuthorizationRequest } from './claims-policy.js';
+import {
+  ACR,
+  grantFor,
+  minimumAcr,
+  requestedClaims,
+  requestsAdminScope,
+  type AuthorizationRequest,
+} from './claims-policy.js';
 import { CorporateGrants } from './corporate-grants.js';
 import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
 import { loginPage } from './login-page.js';
@@ -24,6 +37,7 @@ export class InteractionController {
   constructor(
     @Inject(OIDC_PROVIDER) private readonly provider: Provider,
     @Inject(LOGIN_GATEWAY) private readonly gateway: LoginGateway,
+    @Inject(CITIZEN_CLAIMS) private readonly citizens: CitizenClaims,
     @Inject(ESERVICE_DIRECTORY) private readonly directory: EServiceDirectory,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logins: InteractionLogins,
@@ -74,8 +88,13 @@ export class InteractionController {
     }
     const approved = status as Extract<LoginStatus, { state: 'approved' }>;
     const grant = new this.provider.Grant({ accountId: approved.citizenId, clientId });
-    const granted = grantFor(request, approved.approvedClaims);
+    // Only a login that asks for the admin scope pays for reading the role.
+    const administrator =
+      requestsAdminScope(request) &&
+      (await this.citizens.account(approved.citizenId))?.administrator === true;
+    const granted = grantFor(request, approved.approvedClaims, administrator);
     grant.addOIDCScope(granted.scopes.join(' '));
+    if (granted.rejectedScopes.length > 0) grant.rejectOIDCScope(granted.rejectedScopes.join(' '));
     if (granted.claims.length > 0) grant.addOIDCClaims(granted.claims);
     if (granted.rejectedClaims.length > 0) grant.rejectOIDCClaims(granted.rejectedClaims);
     const grantId = await grant.save();

@@ -5,7 +5,7 @@ import type { EventStore } from '#libs/event-store';
 import type { Clock, PiiVault, ReadModelDatabase } from '#libs/eventsourcing';
 import type { CitizenClaims } from '#libs/identity';
 import type { EServiceDirectory } from '../eservices/eservice-directory.js';
-import { ACR, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
+import { ACR, ADMIN_SCOPE, releasableClaims, SCOPE_CLAIMS } from './claims-policy.js';
 import { escapeHtml } from './login-page.js';
 import { CORPORATE_CLAIMS, setupCorporateGrants, type CorporateGrants } from './corporate-grants.js';
 import { setupInteractionLogins } from './interaction-logins.js';
@@ -37,6 +37,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     await setupCorporateGrants(db);
   });
 
+  const firstParty = deps.options.firstPartyClients ?? [];
   const configuration: Configuration = {
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
     jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
@@ -61,7 +62,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       // Acting for a company: the corporation picked in the app (Digital Corporate Identity).
       corporate: [...CORPORATE_CLAIMS],
     },
-    scopes: ['openid', 'offline_access', 'corporate', ...Object.keys(SCOPE_CLAIMS)],
+    scopes: ['openid', 'offline_access', 'corporate', ADMIN_SCOPE, ...Object.keys(SCOPE_CLAIMS)],
     acrValues: [ACR.basic, ACR.plus],
     // One subject per e-service: two e-services cannot correlate a citizen by `sub`.
     subjectTypes: ['pairwise'],
@@ -76,7 +77,21 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       id_token_signed_response_alg: 'ES256',
       token_endpoint_auth_method: 'private_key_jwt',
     },
-    clientAuthMethods: ['private_key_jwt', 'client_secret_basic'],
+    // `none` only serves the first-party pages below: the e-service registry offers the other two alone.
+    clientAuthMethods: [
+      'private_key_jwt',
+      'client_secret_basic',
+      ...(firstParty.length > 0 ? ['none' as const] : []),
+    ],
+    clients: firstParty.map((client) => ({
+      client_id: client.clientId,
+      client_name: client.name,
+      redirect_uris: [client.redirectUri],
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      scope: client.scope,
+    })),
     responseTypes: ['code'],
     pkce: { required: () => true },
     // The approved claims go in the ID token too: e-services doing "form filling" read them there.

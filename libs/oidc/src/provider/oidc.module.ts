@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import {
+  ADMINISTRATOR_TOKENS,
   CLOCK,
   EVENT_STORE,
   PiiVault,
@@ -9,7 +10,9 @@ import {
   type ReadModelDatabase,
 } from '#libs/eventsourcing';
 import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
+import type Provider from 'oidc-provider';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
+import { AdministratorAccessTokens } from './administrator-access-tokens.js';
 import { InteractionController } from './interaction.controller.js';
 import { CorporateGrants } from './corporate-grants.js';
 import { InteractionLogins } from './interaction-logins.js';
@@ -20,13 +23,15 @@ import { OIDC_PROVIDER } from './tokens.js';
 
 /**
  * The OpenID Provider. The provider itself is a Koa app that the platform mounts under the issuer's path
- * (see apps/platform); this module builds it and serves the login interaction pages.
+ * (see apps/platform); this module builds it and serves the login interaction pages. Global, as it provides the
+ * ADMINISTRATOR_TOKENS port that the admin endpoints' guard (libs/eventsourcing) takes.
  */
 @Module({})
 export class OidcModule {
   static forRoot(options: OidcOptions): DynamicModule {
     return {
       module: OidcModule,
+      global: true,
       controllers: [InteractionController],
       providers: [
         { provide: OIDC_OPTIONS, useValue: options },
@@ -65,6 +70,12 @@ export class OidcModule {
           ],
         },
         {
+          provide: ADMINISTRATOR_TOKENS,
+          useFactory: (provider: Provider, citizens: CitizenClaims) =>
+            new AdministratorAccessTokens(provider, citizens),
+          inject: [OIDC_PROVIDER, CITIZEN_CLAIMS],
+        },
+        {
           provide: CorporateGrants,
           useFactory: (readModels: ReadModelDatabase) => new CorporateGrants(readModels),
           inject: [READ_MODELS],
@@ -81,7 +92,7 @@ export class OidcModule {
           inject: [READ_MODELS],
         },
       ],
-      exports: [OIDC_PROVIDER, SigningKeys],
+      exports: [OIDC_PROVIDER, SigningKeys, ADMINISTRATOR_TOKENS],
     };
   }
 }

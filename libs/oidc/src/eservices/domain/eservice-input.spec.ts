@@ -50,7 +50,7 @@ describe('parseRegistration', () => {
     [{ name: 'x'.repeat(201) }, 'ESERVICE_NAME_INVALID'],
     [{ redirectUris: ['http://etax.example/cb'] }, 'REDIRECT_URI_INVALID'],
     [{ postLogoutRedirectUris: ['https://etax.example/#bye'] }, 'REDIRECT_URI_INVALID'],
-    [{ allowedScopes: ['openid', 'admin'] }, 'SCOPE_NOT_ALLOWED'],
+    [{ allowedScopes: ['openid', 'payroll'] }, 'SCOPE_NOT_ALLOWED'],
     [{ allowedScopes: ['profile'] }, 'OPENID_SCOPE_REQUIRED'],
     [{ jwks: undefined }, 'JWKS_INVALID'],
     [{ authMethod: 'client_secret_basic' }, 'JWKS_INVALID'],

@@ -13,6 +13,8 @@ export const ESERVICE_SCOPES = [
   'hkid',
   'corporate',
   'offline_access',
+  // Administrators' tools only: the provider grants it to citizens holding the administrator role.
+  'admin',
 ] as const;
 export type EServiceScope = (typeof ESERVICE_SCOPES)[number];
 
