@@ -161,6 +161,10 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       .set('Idempotency-Key', 'register-retry-1')
       .expect(422);
     expect(reuse.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    const elsewhere = withSecret();
+    const reusedForAnother = await register(elsewhere).set('Idempotency-Key', 'register-retry-1').expect(422);
+    expect(reusedForAnother.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    await http.get(`/admin/eservices/${elsewhere.clientId}`).set(admin).expect(404);
   });
 
   it('updates only what changed, and writes nothing for an update that changes nothing', async () => {

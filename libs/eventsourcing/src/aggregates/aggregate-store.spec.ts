@@ -138,6 +138,43 @@ describe('AggregateStore', () => {
       ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422 });
     });
 
+    it('refuses the same key sent with a different request to another stream, which stays unwritten', async () => {
+      await aggregates.handle('account-1', account, deposit(100), keyed('k-6', 'open-account-1'));
+      await expect(
+        aggregates.handle('account-2', account, deposit(100), keyed('k-6', 'open-account-2')),
+      ).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', status: 422 });
+      expect(await store.readStream('account-2')).toEqual([]);
+    });
+
+    it('lets one request write several streams under its key', async () => {
+      await aggregates.handle('account-1', account, deposit(100), keyed('k-7', 'transfer'));
+      await aggregates.handle('account-2', account, deposit(100), keyed('k-7', 'transfer'));
+      expect((await aggregates.load('account-2', account)).state.balance).toBe(100);
+    });
+
+    it('lets exactly one of two different requests racing for a key through', async () => {
+      const outcomes = await Promise.allSettled(
+        ['account-3', 'account-4'].map((stream) =>
+          aggregates.handle(stream, account, deposit(5), keyed('k-8', `open-${stream}`)),
+        ),
+      );
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      expect(outcomes.find((o) => o.status === 'rejected')).toMatchObject({
+        reason: { code: 'IDEMPOTENCY_KEY_REUSED' },
+      });
+    });
+
+    it('keeps each actor’s keys apart', async () => {
+      await aggregates.handle('account-5', account, deposit(1), keyed('k-9', 'a'));
+      await aggregates.handle(
+        'account-6',
+        account,
+        deposit(1),
+        context({ actor: 'citizen:other', idempotency: { key: 'k-9', fingerprint: 'b' } }),
+      );
+      expect((await aggregates.load('account-6', account)).state.balance).toBe(1);
+    });
+
     it('treats different keys as different commands', async () => {
       await aggregates.handle('account-1', account, deposit(100), context());
       await aggregates.handle('account-1', account, withdraw(10), keyed('k-4'));

@@ -60,6 +60,7 @@ export class AggregateStore {
     decide: (state: State) => readonly Event[],
     context: CommandContext,
   ): Promise<HandleResult<State, Event>> {
+    let keyClaimed = false;
     for (let attempt = 1; ; attempt++) {
       const loaded = await this.load(stream, evolver);
       const replay = this.findReplay<State, Event>(stream, loaded, context);
@@ -68,6 +69,10 @@ export class AggregateStore {
       const events = decide(loaded.state);
       if (events.length === 0)
         return { state: loaded.state, events, revision: loaded.revision, replayed: false };
+      if (context.idempotency && !keyClaimed) {
+        await this.claimKey(stream, context);
+        keyClaimed = true;
+      }
       try {
         const result = await this.store.append(stream, this.toNewEvents(stream, events, context), {
           expectedRevision: loaded.revision ?? 'no_stream',
@@ -95,6 +100,48 @@ export class AggregateStore {
     if (!context.idempotency) return;
     const events = await this.store.readStream(stream);
     this.findReplay(stream, { state: undefined, revision: undefined, events }, context);
+  }
+
+  /**
+   * Records which request an Idempotency-Key was first used for, before that request writes: the same key sent
+   * with another request is then refused even when that request would write another stream (an e-service
+   * registered under another client id, say), which the stream's own deterministic event ids cannot see. A
+   * request writing several streams claims its key once per stream, always with the same fingerprint.
+   */
+  private async claimKey(stream: string, context: CommandContext): Promise<void> {
+    const { key, fingerprint } = context.idempotency!;
+    const claim = idempotencyKeyStream(context.actor, key);
+    for (;;) {
+      const [first] = await this.store.readStream(claim, { maxCount: 1 });
+      if (first) {
+        if (first.data['fingerprint'] !== fingerprint) throw idempotencyKeyReused();
+        return;
+      }
+      try {
+        // A random event id: two requests racing for the key must conflict, not pass as one retried append.
+        await this.store.append(
+          claim,
+          [
+            {
+              id: randomUUID(),
+              type: 'IdempotencyKeyUsed',
+              data: { fingerprint, stream },
+              metadata: {
+                correlationId: context.correlationId,
+                causationId: context.causationId,
+                actor: context.actor,
+                occurredAt: this.clock.now().toISOString(),
+                schemaVersion: 1,
+              },
+            },
+          ],
+          { expectedRevision: 'no_stream' },
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersion)) throw error;
+      }
+    }
   }
 
   private toNewEvents(stream: string, events: readonly DomainEvent[], context: CommandContext): NewEvent[] {
@@ -126,13 +173,8 @@ export class AggregateStore {
     const byId = new Map(loaded.events.map((e) => [e.id, e]));
     const first = byId.get(idempotentEventId(stream, context, 0));
     if (!first) return undefined;
-    if (first.metadata['requestFingerprint'] !== context.idempotency.fingerprint) {
-      throw new DomainError(
-        'IDEMPOTENCY_KEY_REUSED',
-        'this Idempotency-Key was already used for a different request',
-        422,
-      );
-    }
+    if (first.metadata['requestFingerprint'] !== context.idempotency.fingerprint)
+      throw idempotencyKeyReused();
     const events: Event[] = [];
     for (
       let index = 0, e: RecordedEvent | undefined = first;
@@ -154,6 +196,17 @@ function fold<State, Event extends DomainEvent>(
   const types = new Set<string>(evolver.eventTypes);
   return events.reduce((s, e) => (types.has(e.type) ? evolver.evolve(s, e) : s), state);
 }
+
+const idempotencyKeyReused = (): DomainError =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'this Idempotency-Key was already used for a different request',
+    422,
+  );
+
+/** One stream per key and actor: keys are the client's, so two actors' equal keys are different keys. */
+const idempotencyKeyStream = (actor: string, key: string): string =>
+  `idempotencyKey-${deterministicUuid('idempotency-key', actor, key)}`;
 
 function idempotentEventId(stream: string, context: CommandContext, index: number): string {
   return deterministicUuid('event', context.actor, context.idempotency!.key, stream, String(index));
