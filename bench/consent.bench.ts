@@ -6,24 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
-import { SqliteEventStore, type EventStore } from '#libs/event-store';
+import type { SqliteEventStore } from '#libs/event-store';
 import {
   AggregateStore,
-  EVENT_STORE,
+  openEventStore,
+  openReadModels,
+  PiiVault,
   PlatformSigner,
-  ProjectionRunner,
-  READ_MODELS,
+  systemClock,
+  Upcasters,
   type CommandContext,
-  type ReadModelDatabase,
 } from '#libs/eventsourcing';
-import { createPlatformApp } from '../apps/platform/src/platform-app.js';
 import { decideConsent } from '../libs/consent/src/domain/consent.decide.js';
 import { consentStream } from '../libs/consent/src/domain/consent.events.js';
 import { consent } from '../libs/consent/src/domain/consent.state.js';
 import { GatewayParticipant } from '../libs/consent/src/simulator/gateway-participant.js';
-import { startPlatformProcess } from '../tests/support/platform-process.js';
-import { freePort, TEST_ADMIN_TOKEN, testConfig } from '../tests/support/test-platform.js';
+import { startPlatformProcess, type PlatformProcess } from '../tests/support/platform-process.js';
+import { freePort, TEST_ADMIN_TOKEN } from '../tests/support/test-platform.js';
 import { seedActiveConsents } from './consent-seed.js';
 import type { Figure } from './event-store.bench.js';
 import { throughput } from './measure.js';
@@ -54,7 +53,6 @@ const percentile = (sorted: readonly number[], p: number) =>
 
 interface Setup {
   readonly dataDir: string;
-  readonly port: number;
   readonly baseUrl: string;
   readonly providerPort: number;
   readonly piiMasterKey: Buffer;
@@ -62,24 +60,40 @@ interface Setup {
 
 /**
  * Consent-checked exchanges through the real platform on the embedded store, with CONSENTS active consents in the
- * log. First, in this process, the platform registers the parties and CONSENTS consents are seeded as the
- * commands write them; the projections catch up, and the gateway's decision is timed alone. Then the platform
- * runs as its own process (`npm start`'s entry point) on that data; the demo housing provider (answering from
- * memory) runs on a worker thread of this process, and the consumer's load comes from this process's main thread.
- * The platform's CPU time per exchange, read from /proc, says what one core of it can do.
+ * log. The platform runs as its own process (`npm start`'s entry point) from the start; the parties register and
+ * the dataset is published through its API. CONSENTS consents are then appended to its log from this process, as
+ * the commands write them, through the event store port on the same SQLite file, while the platform's
+ * projections catch up on the other core; the artefacts are signed with the platform's own `consent-artefacts`
+ * key (read from its key table with its master key). Once the projections are caught up, the gateway's decision
+ * is timed alone, then complete exchanges over HTTP: the demo housing provider (answering from memory) on a
+ * worker thread here, the consumer's load on this main thread. The platform's CPU time per exchange, read from
+ * /proc, says what one core of it can do.
  */
 export async function run(): Promise<Figure[]> {
   const port = await freePort();
   const setup: Setup = {
     dataDir: mkdtempSync(join(tmpdir(), 'bench-consent-')),
-    port,
     baseUrl: `http://127.0.0.1:${port}`,
     providerPort: await freePort(),
     piiMasterKey: randomBytes(32),
   };
+  const profileDir = process.env['CONSENT_BENCH_PROFILE'];
+  const platform = await startPlatformProcess(
+    {
+      EVENT_STORE: 'sqlite',
+      DATA_DIR: setup.dataDir,
+      PORT: String(port),
+      PUBLIC_URL: setup.baseUrl,
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      PII_MASTER_KEY: setup.piiMasterKey.toString('base64'),
+      LOG_LEVEL: 'warn',
+    },
+    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  );
   try {
-    const { welfare, consentIds, decision } = await seed(setup);
-    const exchange = await exchanges(setup, welfare, consentIds);
+    const parties = await registerParties(setup);
+    const { consentIds, decision } = await seed(setup, parties);
+    const exchange = await exchanges(setup, platform, parties.welfare, consentIds);
     return [
       {
         name: `consent decision (read by id, fold, decide), ${CONSENTS.toLocaleString('en-US')} active consents: p50 ms`,
@@ -97,57 +111,65 @@ export async function run(): Promise<Figure[]> {
       { name: 'one exchange under that load: p99 ms', value: exchange.p99, unit: 'ms' },
       { name: 'platform process CPU per exchange, ms', value: exchange.platformCpuMs, unit: 'ms' },
       {
-        name: 'load generator and provider (other process) CPU per exchange, ms',
+        name: 'load generator and provider (this process) CPU per exchange, ms',
         value: exchange.othersCpuMs,
         unit: 'ms',
       },
     ];
   } finally {
+    await platform.stop();
     rmSync(setup.dataDir, { recursive: true, force: true });
   }
 }
 
-/** The parties registered, the consents seeded, the projections caught up, the decision timed; then closed. */
-async function seed({ dataDir, port, baseUrl, providerPort, piiMasterKey }: Setup) {
-  const app = await createPlatformApp({
-    ...testConfig({ eventStore: 'sqlite', dataDir }),
-    port,
-    publicUrl: baseUrl,
-    piiMasterKey,
-  });
-  await app.listen(port, '127.0.0.1');
-  try {
-    const housing = await GatewayParticipant.create('housing-department', { baseUrl });
-    const welfare = await GatewayParticipant.create('social-welfare', { baseUrl });
-    for (const [participant, roles, endpoint] of [
-      [housing, ['provider'], `http://127.0.0.1:${providerPort}/exchange`],
-      [welfare, ['consumer'], undefined],
-    ] as const) {
-      const response = await fetch(`${baseUrl}/admin/participants`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          participantId: participant.participantId,
-          name: participant.participantId,
-          department: 'GOV',
-          roles,
-          ...(endpoint && { endpoint }),
-          jwks: participant.jwks,
-        }),
-      });
-      if (response.status !== 201) throw new Error(`participant registration: ${response.status}`);
-    }
-    await housing.call('POST', '/gateway/datasets', PROOF_OF_ADDRESS);
+interface Parties {
+  readonly housing: GatewayParticipant;
+  readonly welfare: GatewayParticipant;
+}
 
-    const store = app.get<EventStore>(EVENT_STORE);
-    // The seed writes gigabytes: a page cache of 256 MiB per database file (the default is 2 MiB) keeps the
-    // indexes' hot pages in memory while it does. The platform measured afterwards runs with the defaults.
-    if (store instanceof SqliteEventStore) store.db.pragma('cache_size = -262144');
-    await sql`PRAGMA cache_size = -262144`.execute(app.get<ReadModelDatabase>(READ_MODELS).db);
+/** The provider (its endpoint: the worker started later) and the consumer registered, the dataset published. */
+async function registerParties({ baseUrl, providerPort }: Setup): Promise<Parties> {
+  const housing = await GatewayParticipant.create('housing-department', { baseUrl });
+  const welfare = await GatewayParticipant.create('social-welfare', { baseUrl });
+  for (const [participant, roles, endpoint] of [
+    [housing, ['provider'], `http://127.0.0.1:${providerPort}/exchange`],
+    [welfare, ['consumer'], undefined],
+  ] as const) {
+    const response = await fetch(`${baseUrl}/admin/participants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        participantId: participant.participantId,
+        name: participant.participantId,
+        department: 'GOV',
+        roles,
+        ...(endpoint && { endpoint }),
+        jwks: participant.jwks,
+      }),
+    });
+    if (response.status !== 201) throw new Error(`participant registration: ${response.status}`);
+  }
+  await housing.call('POST', '/gateway/datasets', PROOF_OF_ADDRESS);
+  // The platform makes its artefact key when first asked for it: the seed signs with that key.
+  await housing.call('GET', '/gateway/jwks/artefacts');
+  return { housing, welfare };
+}
+
+/** The consents appended, the platform's projections caught up, the decision timed on the seeded log. */
+async function seed({ dataDir, baseUrl, piiMasterKey }: Setup, { housing, welfare }: Parties) {
+  const storage = { eventStore: 'sqlite', dataDir } as const;
+  const store = (await openEventStore(storage)) as SqliteEventStore;
+  const readModels = await openReadModels(storage);
+  try {
+    // The seed writes gigabytes: a page cache of 256 MiB (the default is 2 MiB) keeps the indexes' hot pages in
+    // memory while it does. The platform it is measured on runs with the defaults.
+    store.db.pragma('cache_size = -262144');
+    const vault = new PiiVault(readModels, piiMasterKey);
+    await vault.setup();
     const started = process.hrtime.bigint();
     const consentIds = await seedActiveConsents(
       store,
-      app.get(PlatformSigner),
+      new PlatformSigner(readModels, vault, systemClock),
       `${baseUrl}/gateway`,
       {
         consumerId: welfare.participantId,
@@ -157,14 +179,26 @@ async function seed({ dataDir, port, baseUrl, providerPort, piiMasterKey }: Setu
       },
       CONSENTS,
     );
-    await app.get(ProjectionRunner).waitFor((await store.headPosition())!, 3_600_000);
+    await projectionsCaughtUp(baseUrl, (await store.headPosition())!);
     console.log(
       `  seeded and projections caught up in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`,
     );
-    const decision = await decisions(app.get(AggregateStore), consentIds);
-    return { welfare, consentIds, decision };
+    const decision = await decisions(new AggregateStore(store, new Upcasters(), systemClock), consentIds);
+    return { consentIds, decision };
   } finally {
-    await app.close();
+    await readModels.close();
+    await store.close();
+  }
+}
+
+/** Polls the platform's health page until every projection has taken in the log up to `head`. */
+async function projectionsCaughtUp(baseUrl: string, head: bigint): Promise<void> {
+  for (;;) {
+    const { projections } = (await (await fetch(`${baseUrl}/health`)).json()) as {
+      projections: { position: string | null }[];
+    };
+    if (projections.every((p) => p.position !== null && BigInt(p.position) >= head)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
 
@@ -202,23 +236,11 @@ async function decisions(aggregates: AggregateStore, consentIds: readonly string
 
 /** Complete exchanges over HTTP against the platform's own process, with the provider on a worker thread. */
 async function exchanges(
-  { dataDir, port, baseUrl, providerPort, piiMasterKey }: Setup,
+  { baseUrl, providerPort }: Setup,
+  platform: PlatformProcess,
   welfare: GatewayParticipant,
   consentIds: readonly string[],
 ) {
-  const profileDir = process.env['CONSENT_BENCH_PROFILE'];
-  const platform = await startPlatformProcess(
-    {
-      EVENT_STORE: 'sqlite',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PUBLIC_URL: baseUrl,
-      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-      PII_MASTER_KEY: piiMasterKey.toString('base64'),
-      LOG_LEVEL: 'warn',
-    },
-    profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
-  );
   const provider = await startProviderWorker(baseUrl, providerPort);
   try {
     const tokens = await Promise.all(Array.from({ length: EXCHANGES + WARM_UP }, () => welfare.token()));
@@ -248,7 +270,6 @@ async function exchanges(
     };
   } finally {
     await provider.close();
-    await platform.stop();
   }
 }
 
