@@ -90,6 +90,12 @@ export async function run(): Promise<Figure[]> {
     },
     profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
   );
+  // A platform that dies mid-run says why here, rather than as the next request's ECONNREFUSED.
+  platform.child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') {
+      console.error(`platform exited (${code ?? signal}):\n${platform.output().slice(-5_000)}`);
+    }
+  });
   try {
     const parties = await registerParties(setup);
     const { consentIds, decision } = await seed(setup, parties);
