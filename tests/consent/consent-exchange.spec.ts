@@ -1,9 +1,11 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { JSONWebKeySet } from 'jose';
 import { checkExchangeRequest, ConsentCheckFailed } from '#libs/consent';
 import { consentChangePayload } from '../../libs/consent/src/domain/app-payloads.js';
 import { CitizenAppError } from '../../libs/identity/src/simulator/citizen-app.js';
-import { GatewayError } from '../../libs/consent/src/simulator/gateway-participant.js';
+import { GatewayError, GatewayParticipant } from '../../libs/consent/src/simulator/gateway-participant.js';
 import type { ConsentApp } from '../../libs/consent/src/simulator/consent-app.js';
 import { tenancyOf } from '../../apps/demo-consent/src/housing-provider.js';
 import { storageTargets } from '../support/storage-targets.js';
@@ -171,6 +173,50 @@ describe.each(storageTargets('consent'))('the consent gateway on %s', (_name, ta
       status: 409,
       code: 'CONSENT_NOT_ACTIVE',
     });
+  });
+
+  it('revoked while the provider answers: the exchange read before is refused when it is written', async () => {
+    const racing = await GatewayParticipant.create('racing-provider', {
+      baseUrl: platform.baseUrl,
+      clock: platform.clock,
+    });
+    let whileAnswering: () => Promise<unknown> = async () => undefined;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        void whileAnswering().then(() => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ value: 'the data' }));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      await platform.registerParticipant(racing, ['provider'], `http://127.0.0.1:${port}/exchange`);
+      await racing.call('POST', '/gateway/datasets', {
+        datasetId: 'racing-dataset',
+        title: 'Racing',
+        description: 'served by a provider during whose answer the citizen revokes',
+        items: [{ name: 'value', description: 'a value' }],
+        schema: { type: 'object' },
+      });
+      const citizen = await platform.citizen();
+      const { consentId } = await ask(citizen, { datasetId: 'racing-dataset', items: ['value'] });
+      await citizen.approve(await citizen.fetch(consentId));
+      whileAnswering = () => citizen.change(consentId, 'revoke');
+
+      expect(await refusal(() => exchange(consentId))).toEqual({ status: 403, code: 'CONSENT_NOT_ACTIVE' });
+      expect(await eventsOf(consentId)).toEqual([
+        'ConsentRequested',
+        'ConsentApproved',
+        'ConsentRevoked',
+        'ExchangeRefused',
+      ]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('paused and resumed: no exchange while paused', async () => {

@@ -12,11 +12,17 @@ export interface PlatformProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts the built platform (`npm run build`) as a real child process and waits until it listens. */
-export async function startPlatformProcess(env: Record<string, string>): Promise<PlatformProcess> {
+/**
+ * Starts the built platform (`npm run build`) as a real child process and waits until it listens; `nodeOptions`
+ * are given to node itself (e.g. `--cpu-prof`, which NODE_OPTIONS may not carry).
+ */
+export async function startPlatformProcess(
+  env: Record<string, string>,
+  nodeOptions: readonly string[] = [],
+): Promise<PlatformProcess> {
   if (!existsSync(PLATFORM_ENTRY))
     throw new Error(`${PLATFORM_ENTRY} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [PLATFORM_ENTRY], {
+  const child = spawn(process.execPath, [...nodeOptions, PLATFORM_ENTRY], {
     env: {
       ...process.env,
       NODE_OPTIONS: '',

@@ -2,7 +2,14 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { JsonObject } from '#libs/event-store';
-import { AggregateStore, CLOCK, PlatformSigner, type Clock, type CommandContext } from '#libs/eventsourcing';
+import {
+  AggregateStore,
+  CLOCK,
+  PlatformSigner,
+  type Clock,
+  type CommandContext,
+  type LoadedAggregate,
+} from '#libs/eventsourcing';
 import { CONSENT_OPTIONS, type ConsentOptions } from '../consent.options.js';
 import { EXCHANGE_REQUEST_TYP, MESSAGES_PURPOSE } from '../domain/consent-artefact.js';
 import {
@@ -14,7 +21,7 @@ import {
   type RecordExchange,
 } from '../domain/consent.decide.js';
 import { consentStream, type ConsentEvent } from '../domain/consent.events.js';
-import { consent, type RequestedConsent } from '../domain/consent.state.js';
+import { consent, type Consent, type RequestedConsent } from '../domain/consent.state.js';
 import { callProvider, providerFailed, type ProviderFailure } from '../exchange/provider-client.js';
 import { ConsentCatalogue, type CataloguedDataset } from '../projections/consent-catalogue.js';
 import { ExchangeDataCommand, type DeliveredExchange, type ExchangeAsk } from './exchange-data.command.js';
@@ -25,7 +32,8 @@ const DEFAULT_MAX_PAYLOAD_BYTES = 256 * 1024;
 /**
  * The consent is checked (a refusal is written and answered), the provider called, its payload checked against
  * the dataset's schema and the items asked, and the outcome written after a second check of the consent, which
- * may have been revoked while the provider answered. The payload passes through: only its hash and size are kept.
+ * may have been revoked while the provider answered: the stream is read once, and the outcome appended expecting
+ * the revision read, so any change meanwhile makes it read again and decide on the fresh state. The payload passes through: only its hash and size are kept.
  */
 @CommandHandler(ExchangeDataCommand)
 export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand> {
@@ -46,6 +54,8 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
     const { idempotency: _ignored, ...context } = requestContext;
     const stream = consentStream(ask.consentId);
     const exchangeId = randomUUID();
+    // Read once: the outcome is appended expecting this revision, so a revocation meanwhile is still caught.
+    const loaded = await this.aggregates.load(stream, consent);
     const attempt = await this.aggregates.handle(
       stream,
       consent,
@@ -58,6 +68,7 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
         );
       },
       context,
+      loaded,
     );
     const state = attempt.state as RequestedConsent;
     const refusal = refusalIn(attempt.events);
@@ -91,10 +102,11 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
       },
     );
     const checked = answer.ok ? checkPayload(answer.body, dataset, items) : answer;
+    const payloadHash = checked.ok ? sha256(checked.body) : undefined;
     const result: RecordExchange['result'] = checked.ok
-      ? { kind: 'delivered', payloadHash: sha256(checked.body), payloadSize: checked.body.byteLength }
+      ? { kind: 'delivered', payloadHash: payloadHash!, payloadSize: checked.body.byteLength }
       : { kind: 'failed', reason: checked.reason };
-    const recorded = await this.record(stream, request, result, context);
+    const recorded = await this.record(stream, request, result, context, loaded);
     const refusedLate = refusalIn(recorded);
     if (refusedLate) throw exchangeRefused(refusedLate, ask.consentId);
     if (!checked.ok) throw providerFailed(checked.reason);
@@ -103,7 +115,7 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
       consentId: ask.consentId,
       datasetId: state.terms.datasetId,
       items,
-      payloadHash: sha256(checked.body),
+      payloadHash: payloadHash!,
       payloadSize: checked.body.byteLength,
       payload: checked.payload,
     };
@@ -114,12 +126,14 @@ export class ExchangeDataHandler implements ICommandHandler<ExchangeDataCommand>
     request: ExchangeRequest,
     result: RecordExchange['result'],
     context: CommandContext,
+    loaded: LoadedAggregate<Consent>,
   ): Promise<readonly ConsentEvent[]> {
     const { events } = await this.aggregates.handle(
       stream,
       consent,
       (state) => decideConsent({ type: 'RecordExchange', request, result }, state, this.clock.now()),
       context,
+      loaded,
     );
     return events;
   }

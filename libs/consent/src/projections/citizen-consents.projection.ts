@@ -3,6 +3,7 @@ import type { RecordedEvent } from '#libs/event-store';
 import type { Projection } from '#libs/eventsourcing';
 import { CONSENT_STATUS_EVENT_TYPES, type ConsentEvent } from '../domain/consent.events.js';
 import { STATUS_AFTER, type ConsentStatus } from '../domain/consent.state.js';
+import { inChunks } from './in-chunks.js';
 
 /** Each consent as the citizen lists it, and the parties read it: its terms, status and artefact. */
 export type CitizenConsentsTables = {
@@ -57,16 +58,21 @@ export const citizenConsents: Projection = {
   async reset(trx) {
     await trx.deleteFrom('consents').execute();
   },
+  /**
+   * A batch is folded in memory first: a consent requested and approved in the same batch (a catch-up, a bulk
+   * of approvals) becomes one row written with many others in one statement, instead of an insert and an update.
+   */
   async apply(trx, events: readonly RecordedEvent[]) {
     const db = trx as unknown as Transaction<CitizenConsentsTables>;
+    const requested = new Map<string, { row: ConsentRow; changed: boolean }>();
+    const changes = new Map<string, ConsentChange>();
     for (const recorded of events) {
       const event = recorded as unknown as ConsentEvent;
-      const at = String(recorded.metadata['occurredAt'] ?? '');
       if (event.type === 'ConsentRequested') {
         const { terms, requestedAt } = event.data;
-        await db
-          .insertInto('consents')
-          .values({
+        if (requested.has(terms.consentId)) continue;
+        requested.set(terms.consentId, {
+          row: {
             consent_id: terms.consentId,
             citizen_id: terms.citizenId,
             consumer_id: terms.consumerId,
@@ -78,22 +84,50 @@ export const citizenConsents: Projection = {
             expires_at: terms.expiresAt,
             requested_at: requestedAt,
             updated_at: requestedAt,
-          })
-          .onConflict((oc) => oc.column('consent_id').doNothing())
-          .execute();
+          },
+          changed: false,
+        });
         continue;
       }
       const status = STATUS_AFTER[event.type];
       if (!status) continue;
+      const change: ConsentChange = {
+        status,
+        updated_at: String(recorded.metadata['occurredAt'] ?? ''),
+        ...(event.type === 'ConsentApproved' && { artefact: event.data.artefact }),
+      };
+      const { consentId } = event.data;
+      const inBatch = requested.get(consentId);
+      if (inBatch) Object.assign(inBatch, { row: { ...inBatch.row, ...change }, changed: true });
+      else changes.set(consentId, { ...changes.get(consentId), ...change });
+    }
+    const rows = [...requested.values()];
+    for (const chunk of inChunks(rows.filter((r) => !r.changed).map((r) => r.row))) {
       await db
-        .updateTable('consents')
-        .set({
-          status,
-          updated_at: at,
-          ...(event.type === 'ConsentApproved' && { artefact: event.data.artefact }),
-        })
-        .where('consent_id', '=', event.data.consentId)
+        .insertInto('consents')
+        .values(chunk)
+        .onConflict((oc) => oc.column('consent_id').doNothing())
         .execute();
+    }
+    // Already there (written before a crash, say): the changes that followed the request still apply.
+    for (const chunk of inChunks(rows.filter((r) => r.changed).map((r) => r.row))) {
+      await db
+        .insertInto('consents')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('consent_id').doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            updated_at: eb.ref('excluded.updated_at'),
+            artefact: eb.fn.coalesce('excluded.artefact', 'consents.artefact'),
+          })),
+        )
+        .execute();
+    }
+    for (const [consentId, change] of changes) {
+      await db.updateTable('consents').set(change).where('consent_id', '=', consentId).execute();
     }
   },
 };
+
+type ConsentRow = CitizenConsentsTables['consents'];
+type ConsentChange = Pick<ConsentRow, 'status' | 'updated_at'> & { artefact?: string };

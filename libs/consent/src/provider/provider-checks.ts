@@ -1,4 +1,10 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
+import {
+  verifyingKeysOf,
+  verifyJwt,
+  type JwtExpectations,
+  type VerifyingKey,
+} from '../auth/jwt-verification.js';
 import type { DataRange } from '../domain/consent-terms.js';
 import {
   ARTEFACT_TYP,
@@ -47,30 +53,23 @@ export async function checkExchangeRequest(
   if (typeof body.request !== 'string' || typeof body.artefact !== 'string') {
     throw new ConsentCheckFailed('request and artefact must be compact JWS');
   }
-  const options = {
+  const expectations = {
     issuer: provider.gatewayUrl,
     algorithms: ['ES256'],
-    ...(provider.now && { currentDate: provider.now }),
+    now: provider.now ?? new Date(),
   };
-  let request: ExchangeRequestClaims;
-  let artefact: ConsentArtefact;
-  try {
-    ({ payload: request } = (await jwtVerify(body.request, createLocalJWKSet(provider.keys.messages), {
-      ...options,
-      typ: EXCHANGE_REQUEST_TYP,
-      audience: provider.providerId,
-    })) as unknown as { payload: ExchangeRequestClaims });
-  } catch {
-    throw new ConsentCheckFailed('the exchange request is not signed by the gateway for this provider');
-  }
-  try {
-    ({ payload: artefact } = (await jwtVerify(body.artefact, createLocalJWKSet(provider.keys.artefacts), {
-      ...options,
-      typ: ARTEFACT_TYP,
-    })) as unknown as { payload: ConsentArtefact });
-  } catch {
-    throw new ConsentCheckFailed('the consent artefact is not a valid gateway artefact in force');
-  }
+  const request = verified<ExchangeRequestClaims>(
+    body.request,
+    provider.keys.messages,
+    { ...expectations, typ: EXCHANGE_REQUEST_TYP, audience: provider.providerId },
+    'the exchange request is not signed by the gateway for this provider',
+  );
+  const artefact = verified<ConsentArtefact>(
+    body.artefact,
+    provider.keys.artefacts,
+    { ...expectations, typ: ARTEFACT_TYP },
+    'the consent artefact is not a valid gateway artefact in force',
+  );
   const { terms } = artefact;
   if (terms.providerId !== provider.providerId)
     throw new ConsentCheckFailed('the consent names another provider');
@@ -101,15 +100,37 @@ export async function verifyConsentWebhook(
     readonly messageKeys: JSONWebKeySet;
   },
 ): Promise<ConsentWebhookNotice> {
-  try {
-    const { payload } = await jwtVerify(body, createLocalJWKSet(participant.messageKeys), {
+  return verified<ConsentWebhookNotice>(
+    body,
+    participant.messageKeys,
+    {
       issuer: participant.gatewayUrl,
       audience: participant.participantId,
       algorithms: ['ES256'],
       typ: WEBHOOK_TYP,
-    });
-    return payload as unknown as ConsentWebhookNotice;
+      now: new Date(),
+    },
+    'the webhook body is not signed by the gateway for this participant',
+  );
+}
+
+/** A key set's keys, imported once: a provider checks every exchange with the same few. */
+const importedKeys = new WeakMap<JSONWebKeySet, readonly VerifyingKey[]>();
+
+function verified<Claims>(
+  jws: string,
+  jwks: JSONWebKeySet,
+  expect: JwtExpectations,
+  refusal: string,
+): Claims {
+  let keys = importedKeys.get(jwks);
+  if (!keys) {
+    keys = verifyingKeysOf(jwks as { keys: Record<string, unknown>[] });
+    importedKeys.set(jwks, keys);
+  }
+  try {
+    return verifyJwt(jws, keys, expect).payload as Claims;
   } catch {
-    throw new ConsentCheckFailed('the webhook body is not signed by the gateway for this participant');
+    throw new ConsentCheckFailed(refusal);
   }
 }

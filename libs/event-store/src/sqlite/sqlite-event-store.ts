@@ -12,6 +12,7 @@ import { EventStoreUnavailable } from '../errors.js';
 import { judgeReappend, type WrittenEvent } from '../idempotent-reappend.js';
 import type {
   ExpectedRevision,
+  JsonObject,
   AppendOptions,
   AppendResult,
   EventStore,
@@ -279,15 +280,25 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
+/**
+ * Data and metadata are parsed when first read: every projection reads every event of the log, and most skip
+ * most types unread, so parsing all of them up front was most of what a catch-up cost.
+ */
 function toRecorded(row: EventRow): RecordedEvent {
+  let data: JsonObject | undefined;
+  let metadata: JsonObject | undefined;
   return {
     id: row.event_id,
     stream: row.stream,
     revision: row.revision,
     position: row.position,
     type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
+    get data() {
+      return (data ??= JSON.parse(row.data) as JsonObject);
+    },
+    get metadata() {
+      return (metadata ??= JSON.parse(row.metadata) as JsonObject);
+    },
     recordedAt: new Date(row.recorded_at),
   };
 }

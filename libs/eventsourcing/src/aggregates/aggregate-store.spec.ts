@@ -93,6 +93,26 @@ describe('AggregateStore', () => {
     expect((await aggregates.load('account-1', account)).state.balance).toBe(10);
   });
 
+  it('decides first on a state the caller read, and on fresh state when the stream changed since', async () => {
+    await aggregates.handle('account-1', account, deposit(50), context());
+    const read = await aggregates.load('account-1', account);
+    const unchanged = await aggregates.handle('account-1', account, withdraw(20), context(), read);
+    expect(unchanged).toMatchObject({ state: { balance: 30 }, revision: 1n });
+
+    await aggregates.handle('account-1', account, withdraw(25), context());
+    // `read` still says 50: the append expecting its revision fails, the decision runs again on 5 and refuses.
+    await expect(
+      aggregates.handle('account-1', account, withdraw(20), context(), read),
+    ).rejects.toMatchObject({
+      code: 'INSUFFICIENT_FUNDS',
+    });
+    expect((await store.readStream('account-1')).map((e) => e.type)).toEqual([
+      'Deposited',
+      'Withdrawn',
+      'Withdrawn',
+    ]);
+  });
+
   it('answers 409 CONCURRENCY_CONFLICT when the stream keeps changing beyond the retry budget', async () => {
     const racing = new AggregateStore(store, new Upcasters(), clock, { maxAttempts: 2 });
     const interfering = (state: Account): AccountEvent[] => {

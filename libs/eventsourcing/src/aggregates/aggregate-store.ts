@@ -54,15 +54,21 @@ export class AggregateStore {
     return { state, revision: last?.revision, events };
   }
 
+  /**
+   * `known`, when the caller read the stream already (to check something before a slow step, say), is decided
+   * on first instead of reading it again: the append still expects its revision, so a change since then is
+   * caught and decided again on fresh state like any lost race.
+   */
   async handle<State, Event extends DomainEvent>(
     stream: string,
     evolver: Evolver<State, Event>,
     decide: (state: State) => readonly Event[],
     context: CommandContext,
+    known?: LoadedAggregate<State>,
   ): Promise<HandleResult<State, Event>> {
     let keyClaimed = false;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(stream, evolver);
+      const loaded = attempt === 1 && known ? known : await this.load(stream, evolver);
       const replay = this.findReplay<State, Event>(stream, loaded, context);
       if (replay) return replay;
 

@@ -173,6 +173,24 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
       expect(Object.values(result).reduce((sum, [total]) => sum + total, 0)).toBe(2001);
     });
 
+    it('lets timers and I/O run during a long catch-up, a batch at a time', async () => {
+      for (let batch = 0; batch < 4; batch++) {
+        await store.append(
+          `account-${batch}`,
+          Array.from({ length: 500 }, () => deposit(1)),
+        );
+      }
+      const last = await store.append('account-0', [deposit(1)]);
+      runner = new ProjectionRunner(store, readModels, new Upcasters(), systemClock, { batchSize: 100 });
+      await runner.start([depositTotals()]);
+      const seenByATimer = await new Promise<number>((resolve) =>
+        setImmediate(() => resolve(runner.status()[0]!.eventsProcessed)),
+      );
+      await runner.waitFor(last.position);
+      expect(seenByATimer).toBeLessThan(1_000);
+      expect(Object.values(await totals(readModels)).reduce((sum, [total]) => sum + total, 0)).toBe(2001);
+    });
+
     it('rebuilds from zero to the same state, reporting progress', async () => {
       await store.append('account-a', [deposit(10), deposit(20)]);
       await store.append('account-b', [deposit(5)]);

@@ -257,6 +257,10 @@ class ProjectionLoop {
         } else if (buffer.length >= this.options.batchSize) {
           await this.commit(buffer);
           buffer = [];
+          // A catch-up on the embedded store runs on settled promises alone, so the event loop never reaches a
+          // macrotask: HTTP requests and timers would wait until the whole log is read, and this turn would never
+          // come, keeping alive every race on it and so every event read. One turn per batch.
+          await pause;
           pause = nextMacrotask();
         }
         if (next.done) break;
