@@ -6,7 +6,14 @@ import { DepartmentLookups } from './department-lookups.js';
 import { METRICS, type MetricHandlers } from './metric-handlers.js';
 import { ALL_ESERVICES, countKey, dayOf, departmentDimension } from './metric-keys.js';
 import type { MetricTables } from './metric-tables.js';
-import { addTo, chunks, upsertCounts, writeEService, type EServiceFacts } from './metric-writes.js';
+import {
+  addTo,
+  chunks,
+  insertRows,
+  upsertCounts,
+  writeEService,
+  type EServiceFacts,
+} from './metric-writes.js';
 
 export type { EServiceFacts } from './metric-writes.js';
 
@@ -26,6 +33,8 @@ export class MetricBatch implements ProjectionTally {
   private readonly departments = new Map<string, string>();
   /** Department counts whose department is found at the write, from what the read model knew before it. */
   private readonly lookups = new DepartmentLookups();
+  /** The last citizen and day marked active: a login's approval and its token name the same pair. */
+  private lastActive = '';
 
   constructor(private readonly handlers: MetricHandlers) {}
 
@@ -44,11 +53,13 @@ export class MetricBatch implements ProjectionTally {
    * leaves out the e-service's own row, for a figure no query reads per e-service.
    */
   countForEService(metric: string, at: string, clientId: string, detail = '', perEService = true): void {
-    if (perEService) this.count(metric, at, clientId, detail);
-    this.count(metric, at, ALL_ESERVICES, detail);
+    const day = dayOf(at);
+    if (perEService) addTo(this.counts, countKey(metric, day, clientId, detail), 1);
+    addTo(this.counts, countKey(metric, day, ALL_ESERVICES, detail), 1);
     const department = this.departments.get(clientId);
-    if (department !== undefined) this.count(metric, at, departmentDimension(department), detail);
-    else this.lookups.await({ eservice: clientId }, metric, dayOf(at), detail);
+    if (department !== undefined)
+      addTo(this.counts, countKey(metric, day, departmentDimension(department), detail), 1);
+    else this.lookups.await({ eservice: clientId }, metric, day, detail);
   }
 
   /** Counts for all, and for the departments of the consent's consumer and provider. */
@@ -74,6 +85,9 @@ export class MetricBatch implements ProjectionTally {
   /** The citizen used the platform at `at`: counted once for that day, that ISO week and that month. */
   citizenActive(citizenId: string, at: string): void {
     const day = dayOf(at);
+    const pair = `${day}${citizenId}`;
+    if (pair === this.lastActive) return;
+    this.lastActive = pair;
     for (const period of activePeriods(day)) this.active.add(`${period}\u0000${citizenId}`);
   }
 
@@ -118,17 +132,17 @@ export class MetricBatch implements ProjectionTally {
    * period's new rows land next to each other in the key's tree.
    */
   private async writeActive(db: Kysely<MetricTables>, counts: Map<string, number>): Promise<void> {
-    for (const rows of chunks([...this.active].sort().map(splitPair), 1000)) {
-      const added = await db
-        .insertInto('metric_active_citizens')
-        .values(rows.map(([period, citizen_id]) => ({ period, citizen_id })))
-        .onConflict((oc) => oc.doNothing())
-        .returning('period')
-        .execute();
-      for (const { period } of added) {
-        const [granularity, day] = ACTIVE_PERIOD_OF[period[0]!]!(period);
-        addTo(counts, countKey(METRICS.activeCitizens, day, granularity, ''), 1);
-      }
+    const values = [...this.active].sort().flatMap(splitPair);
+    const added = await insertRows<{ period: string }>(
+      db,
+      'INSERT INTO metric_active_citizens (period, citizen_id)',
+      2,
+      'ON CONFLICT DO NOTHING RETURNING period',
+      values,
+    );
+    for (const { period } of added) {
+      const [granularity, day] = ACTIVE_PERIOD_OF[period[0]!]!(period);
+      addTo(counts, countKey(METRICS.activeCitizens, day, granularity, ''), 1);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, SqliteAdapter, type Kysely } from 'kysely';
 import type { MetricTables } from './metric-tables.js';
 
 export interface EServiceFacts {
@@ -15,23 +15,62 @@ export async function upsertCounts(
   table: 'metric_daily_counts' | 'metric_monthly_counts',
   counts: ReadonlyMap<string, number>,
 ): Promise<void> {
-  const rows = [...counts].map(([key, count]) => {
-    const [metric, day, dimension, detail] = key.split('\u0000') as [string, string, string, string];
-    return { metric, day, dimension, detail, count };
-  });
-  for (const chunk of chunks(rows, 1000)) {
-    await db
-      .insertInto(table as 'metric_daily_counts')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc
-          .columns(['metric', 'dimension', 'day', 'detail'])
-          .doUpdateSet((eb) => ({
-            count: eb(eb.ref(`${table}.count` as 'metric_daily_counts.count'), '+', eb.ref('excluded.count')),
-          })),
-      )
-      .execute();
+  const values: (string | number)[] = [];
+  for (const [key, count] of counts) values.push(...key.split('\u0000'), count);
+  await insertRows(
+    db,
+    `INSERT INTO ${table} (metric, day, dimension, detail, count)`,
+    5,
+    `ON CONFLICT (metric, dimension, day, detail) DO UPDATE SET count = ${table}.count + excluded.count`,
+    values,
+  );
+}
+
+/**
+ * Runs `head VALUES (...), (...) tail` over `values`, `columns` to a row, 1000 rows a statement, and answers
+ * the rows a RETURNING tail returned. The hot writes of a rebuild: their SQL text is built once per row count
+ * and dialect rather than through the query builder for every batch, and SQLite finds its prepared statement by
+ * that text.
+ */
+export async function insertRows<R>(
+  db: Kysely<MetricTables>,
+  head: string,
+  columns: number,
+  tail: string,
+  values: readonly unknown[],
+): Promise<R[]> {
+  const returned: R[] = [];
+  const perStatement = columns * ROWS_PER_STATEMENT;
+  for (let start = 0; start < values.length; start += perStatement) {
+    const parameters = values.slice(start, start + perStatement);
+    const text = multiRowSql(db, head, columns, parameters.length / columns, tail);
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+    returned.push(...result.rows);
   }
+  return returned;
+}
+
+const ROWS_PER_STATEMENT = 1000;
+const statementTexts = new Map<string, string>();
+
+function multiRowSql(
+  db: Kysely<MetricTables>,
+  head: string,
+  columns: number,
+  rows: number,
+  tail: string,
+): string {
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  const key = `${sqlite}\u0000${head}\u0000${rows}\u0000${tail}`;
+  let text = statementTexts.get(key);
+  if (text === undefined) {
+    let parameter = 0;
+    const row = () =>
+      `(${Array.from({ length: columns }, () => (sqlite ? '?' : `$${++parameter}`)).join(', ')})`;
+    text = `${head} VALUES ${Array.from({ length: rows }, row).join(', ')} ${tail}`;
+    statementTexts.set(key, text);
+  }
+  return text;
 }
 
 /** A registration inserts; a later change updates only what it carries, so an update never invents a row. */
