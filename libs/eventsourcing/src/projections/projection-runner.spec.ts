@@ -209,6 +209,19 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
       expect(await totals(readModels)).toEqual({ 'account-a': [3, 2], 'account-b': [4, 1] });
     });
 
+    it('tells the projection once it has caught up with the log and turns live', async () => {
+      const caughtUpAt: (bigint | undefined)[] = [];
+      await store.append('account-a', [deposit(1), deposit(2)]);
+      await runner.start([
+        { ...depositTotals(), caughtUp: async () => void caughtUpAt.push(runner.status()[0]?.position) },
+      ]);
+      const live = await store.append('account-a', [deposit(3)]);
+      await runner.waitFor(live.position);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(caughtUpAt).toEqual([2n]);
+      expect(runner.status()[0]?.state).toBe('live');
+    });
+
     it('commits large catch-ups in batches and stays consistent', async () => {
       for (let batch = 0; batch < 5; batch++) {
         await store.append(

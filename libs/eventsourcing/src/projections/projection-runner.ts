@@ -253,6 +253,7 @@ class ProjectionLoop {
         if (next === PAUSED) {
           await this.commit(batch);
           batch = this.newBatch();
+          if (this.state === 'catching-up') await this.caughtUp();
           this.state = 'live';
           next = await pending;
           turns.watch();
@@ -270,6 +271,16 @@ class ProjectionLoop {
       this.state = 'failing';
       this.lastError = errorCode(error);
       this.options.logger.error(`${this.projection.name} stopped: ${this.lastError}`);
+    }
+  }
+
+  private async caughtUp(): Promise<void> {
+    try {
+      await this.projection.caughtUp?.(this.readModels.db);
+    } catch (error) {
+      this.options.logger.error(
+        `${this.projection.name} caught up, but its follow-up failed: ${errorCode(error)}`,
+      );
     }
   }
 

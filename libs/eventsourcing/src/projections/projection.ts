@@ -30,6 +30,12 @@ export interface Projection {
    * more memory than their tally, not a garbage collector kept busy with tens of thousands of held events.
    */
   tally?(): ProjectionTally;
+  /**
+   * Called when the projection has caught up with the log and turns live (at start, after a rebuild): e.g. to
+   * refresh the planner's statistics of tables a rebuild just filled. A failure is logged, not retried.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  caughtUp?(db: Kysely<any>): Promise<void>;
 }
 
 /** A batch of events folded in memory as they are read; what it writes must equal `apply` of those events. */

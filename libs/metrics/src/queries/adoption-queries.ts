@@ -289,10 +289,13 @@ export class AdoptionQueries {
 
   /** E-services registered by `to`, busiest first. */
   async eservices(range: DateRange): Promise<EServiceUsage[]> {
-    const [rows, logins, failures] = await Promise.all([
-      this.registeredEServices(range).select(['e.client_id', 'e.name', 'e.department', 'e.status']).execute(),
-      this.perEService(METRICS.logins, range),
-      this.perEService(METRICS.loginFailures, range),
+    const rows = await this.registeredEServices(range)
+      .select(['e.client_id', 'e.name', 'e.department', 'e.status'])
+      .execute();
+    const clientIds = rows.map((row) => row.client_id);
+    const [logins, failures] = await Promise.all([
+      this.perEService(METRICS.logins, range, clientIds),
+      this.perEService(METRICS.loginFailures, range, clientIds),
     ]);
     return rows
       .map((row) => ({
@@ -408,10 +411,14 @@ export class AdoptionQueries {
     return Object.fromEntries(await this.sums(metric, range, ['detail']));
   }
 
-  private perEService(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
-    return this.sums(metric, range, ['dimension'], (query) =>
-      query.where('dimension', 'in', () => this.registeredEServices(range).select('e.client_id')),
-    );
+  /** E-services named one by one, like departments: each a short range of the key, whatever the statistics. */
+  private async perEService(
+    metric: MetricName,
+    range: DateRange,
+    clientIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (clientIds.length === 0) return new Map();
+    return this.sums(metric, range, ['dimension'], (query) => query.where('dimension', 'in', clientIds));
   }
 
   /**
