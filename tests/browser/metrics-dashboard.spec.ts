@@ -122,5 +122,24 @@ const format = (n: number) => new Intl.NumberFormat('en-GB').format(n);
     await page.waitForSelector('body[data-ready="true"]');
     expect(await tile('logins')).toBe(format(expected));
     expect(await page.locator('#departments-chart rect.bar').count()).toBe(1);
+    // Figures the log has no department for say they are the platform's, not the department's.
+    const scopes = await page
+      .locator('[data-scope]')
+      .evaluateAll((nodes) =>
+        nodes.map((n) => [
+          n.getAttribute('data-figure') ?? n.getAttribute('data-series'),
+          n.getAttribute('data-scope'),
+        ]),
+      );
+    expect(Object.fromEntries(scopes)).toEqual({
+      registeredCitizens: 'platform-wide',
+      dailyActiveCitizens: 'platform-wide',
+      monthlyActiveCitizens: 'platform-wide',
+      corporate: 'platform-wide',
+      logins: 'department',
+      'active-citizens': 'platform-wide',
+      'citizens-registered': 'platform-wide',
+    });
+    expect(await page.locator('[data-metric="daily-active"] .scope').textContent()).toBe('(platform-wide)');
   });
 });

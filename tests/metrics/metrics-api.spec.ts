@@ -61,8 +61,21 @@ describe.each(storageTargets('metrics_api'))('the adoption metrics API on %s', (
     expect(series).toEqual({
       name: 'logins',
       granularity: 'month',
+      scope: 'platform-wide',
       points: [{ period: today.slice(0, 7), value: 3 }],
     });
+    // A department filter narrows logins, and says a series it cannot narrow is the platform's.
+    expect(
+      await json(`/admin/metrics/series/logins?from=${today}&to=${today}&granularity=month&department=IRD`),
+    ).toMatchObject({ scope: 'department', points: [{ value: 3 }] });
+    expect(
+      await json(`/admin/metrics/series/logins?from=${today}&to=${today}&granularity=month&department=HD`),
+    ).toMatchObject({ scope: 'department', points: [{ value: 0 }] });
+    expect(
+      await json(
+        `/admin/metrics/series/citizens-registered?from=${today}&to=${today}&granularity=month&department=HD`,
+      ),
+    ).toMatchObject({ scope: 'platform-wide' });
     expect(await json('/admin/metrics/departments')).toEqual({
       departments: [
         {

@@ -6,6 +6,7 @@ import { systemClock } from '../clock/clock.js';
 import { Upcasters } from '../metadata/upcasters.js';
 import type { ReadModelDatabase } from '../read-models/read-model-database.js';
 import { readModelTargets } from '../read-models/read-model-database.testing.js';
+import type { Transaction } from 'kysely';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -47,6 +48,38 @@ function depositTotals(version = 1, name = 'deposit-totals'): Projection & { fai
     },
   };
   return projection;
+}
+
+/** The same totals, folded in memory as the runner reads the events and written once per batch. */
+function tallyingDepositTotals(failingWrites = 0): Projection {
+  const plain = depositTotals();
+  let failuresLeft = failingWrites;
+  const tally = () => {
+    const sums = new Map<string, [number, number]>();
+    return {
+      add(event: RecordedEvent) {
+        const [total, deposits] = sums.get(event.stream) ?? [0, 0];
+        sums.set(event.stream, [total + Number(event.data['amount']), deposits + 1]);
+      },
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      async write(trx: Transaction<any>) {
+        for (const [account, [total, deposits]] of sums) {
+          await trx
+            .insertInto('deposit_totals')
+            .values({ account, total, deposits })
+            .onConflict((oc) =>
+              oc.column('account').doUpdateSet((eb) => ({
+                total: eb('deposit_totals.total', '+', total),
+                deposits: eb('deposit_totals.deposits', '+', deposits),
+              })),
+            )
+            .execute();
+        }
+        if (failuresLeft-- > 0) throw Object.assign(new Error('boom'), { code: 'TEST_FAILURE' });
+      },
+    };
+  };
+  return { ...plain, tally };
 }
 
 async function totals(readModels: ReadModelDatabase): Promise<Record<string, [number, number]>> {
@@ -131,30 +164,62 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
       expect(await totals(readModels)).toEqual({ 'account-a': [20, 4] });
     });
 
-    it('applies each event once when two instances follow the log into the same read models', async () => {
-      // Another pool on PostgreSQL; on SQLite, the same connection (a second one in this process would wait
-      // for the first synchronously, holding up the event loop that the first needs to commit).
-      const shared = target.name === 'postgres' ? await target.open() : readModels;
-      const second = new ProjectionRunner(store, shared, new Upcasters(), systemClock, { batchSize: 7 });
-      try {
-        await store.append(
-          'account-a',
-          Array.from({ length: 50 }, () => deposit(1)),
-        );
-        await Promise.all([runner.start([depositTotals()]), second.start([depositTotals()])]);
-        let last = 0n;
-        for (let i = 0; i < 30; i++) {
-          last = (await store.append(`account-${i % 3}`, [deposit(2), noise(), deposit(3)])).position;
+    it.each([
+      ['holding its events', depositTotals],
+      ['tallying its events as they are read', tallyingDepositTotals],
+    ])(
+      'applies each event once when two instances follow the log into the same read models, %s',
+      async (_kind, projectionOf) => {
+        // Another pool on PostgreSQL; on SQLite, the same connection (a second one in this process would wait
+        // for the first synchronously, holding up the event loop that the first needs to commit).
+        const shared = target.name === 'postgres' ? await target.open() : readModels;
+        const second = new ProjectionRunner(store, shared, new Upcasters(), systemClock, { batchSize: 7 });
+        try {
+          await store.append(
+            'account-a',
+            Array.from({ length: 50 }, () => deposit(1)),
+          );
+          await Promise.all([runner.start([projectionOf()]), second.start([projectionOf()])]);
+          let last = 0n;
+          for (let i = 0; i < 30; i++) {
+            last = (await store.append(`account-${i % 3}`, [deposit(2), noise(), deposit(3)])).position;
+          }
+          await Promise.all([runner.waitFor(last), second.waitFor(last)]);
+          const result = await totals(readModels);
+          expect(result['account-a']).toEqual([50, 50]);
+          expect(Object.values(result).reduce((sum, [total]) => sum + total, 0)).toBe(50 + 30 * 5);
+          expect(Object.values(result).reduce((sum, [, deposits]) => sum + deposits, 0)).toBe(50 + 30 * 2);
+        } finally {
+          await second.stop();
+          if (shared !== readModels) await shared.close();
         }
-        await Promise.all([runner.waitFor(last), second.waitFor(last)]);
-        const result = await totals(readModels);
-        expect(result['account-a']).toEqual([50, 50]);
-        expect(Object.values(result).reduce((sum, [total]) => sum + total, 0)).toBe(50 + 30 * 5);
-        expect(Object.values(result).reduce((sum, [, deposits]) => sum + deposits, 0)).toBe(50 + 30 * 2);
-      } finally {
-        await second.stop();
-        if (shared !== readModels) await shared.close();
-      }
+      },
+    );
+
+    it('writes an unchanged tally again when its transaction is retried, so each event counts once', async () => {
+      const projection = tallyingDepositTotals(2);
+      await store.append('account-a', [deposit(1), noise(), deposit(2)]);
+      runner = new ProjectionRunner(store, readModels, new Upcasters(), systemClock, {
+        batchSize: 2,
+        retryDelayMs: 20,
+      });
+      await runner.start([projection]);
+      const last = await store.append('account-b', [deposit(4)]);
+      await runner.waitFor(last.position);
+      expect(await totals(readModels)).toEqual({ 'account-a': [3, 2], 'account-b': [4, 1] });
+    });
+
+    it('tells the projection once it has caught up with the log and turns live', async () => {
+      const caughtUpAt: (bigint | undefined)[] = [];
+      await store.append('account-a', [deposit(1), deposit(2)]);
+      await runner.start([
+        { ...depositTotals(), caughtUp: async () => void caughtUpAt.push(runner.status()[0]?.position) },
+      ]);
+      const live = await store.append('account-a', [deposit(3)]);
+      await runner.waitFor(live.position);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(caughtUpAt).toEqual([2n]);
+      expect(runner.status()[0]?.state).toBe('live');
     });
 
     it('commits large catch-ups in batches and stays consistent', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Transaction } from 'kysely';
 import type { EventStore, RecordedEvent, Subscription } from '#libs/event-store';
 import type { Clock } from '../clock/clock.js';
 import type { Upcasters } from '../metadata/upcasters.js';
@@ -10,7 +11,7 @@ import {
   saveCheckpoint,
   setupCheckpoints,
 } from './checkpoints.js';
-import type { Projection } from './projection.js';
+import type { Projection, ProjectionTally } from './projection.js';
 
 export type ProjectionState = 'catching-up' | 'live' | 'failing' | 'stopped';
 
@@ -183,7 +184,7 @@ class ProjectionLoop {
   constructor(
     private readonly projection: Projection,
     private position: bigint | undefined,
-    store: EventStore,
+    private readonly store: EventStore,
     private readonly readModels: ReadModelDatabase,
     private readonly upcasters: Upcasters,
     private readonly clock: Clock,
@@ -235,44 +236,59 @@ class ProjectionLoop {
   }
 
   /**
-   * Buffers events while the subscription hands them over without waiting (catch-up), and commits a batch
+   * Gathers events while the subscription hands them over without waiting (catch-up), and commits a batch
    * when it is full or as soon as the subscription would have to wait: big transactions while catching up,
    * immediate ones when live.
    */
   private async run(): Promise<void> {
     const iterator = this.subscription[Symbol.asyncIterator]();
-    let buffer: RecordedEvent[] = [];
+    let batch = this.newBatch();
     let pending = iterator.next();
-    // One timer turn shared by the whole buffer, renewed after every wait, rather than one per event.
-    let pause = nextMacrotask();
+    // One timer turn shared by the whole batch, renewed after every wait, rather than one per event.
+    const turns = new LoopTurns();
+    turns.watch();
     try {
       while (!this.stopped) {
-        let next = await Promise.race([pending, pause]);
+        let next = await turns.race(pending);
         if (next === PAUSED) {
-          await this.commit(buffer);
-          buffer = [];
+          await this.commit(batch);
+          batch = this.newBatch();
+          if (this.state === 'catching-up') await this.caughtUp();
           this.state = 'live';
           next = await pending;
-          pause = nextMacrotask();
-        } else if (buffer.length >= this.options.batchSize) {
-          await this.commit(buffer);
-          buffer = [];
+          turns.watch();
+        } else if (batch.size >= this.options.batchSize) {
+          await this.commit(batch);
+          batch = this.newBatch();
           // A catch-up on the embedded store runs on settled promises alone, so the event loop never reaches a
-          // macrotask: HTTP requests and timers would wait until the whole log is read, and this turn would never
-          // come, keeping alive every race on it and so every event read. One turn per batch.
-          await pause;
-          pause = nextMacrotask();
+          // macrotask: HTTP requests and timers would wait until the whole log is read. One turn per batch.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          turns.watch();
         }
         if (next.done) break;
-        buffer.push(next.value);
+        batch.add(next.value);
         pending = iterator.next();
       }
-      if (buffer.length > 0 && !this.stopped) await this.commit(buffer);
+      if (batch.size > 0 && !this.stopped) await this.commit(batch);
     } catch (error) {
       this.state = 'failing';
       this.lastError = errorCode(error);
       this.options.logger.error(`${this.projection.name} stopped: ${this.lastError}`);
     }
+  }
+
+  private async caughtUp(): Promise<void> {
+    try {
+      await this.projection.caughtUp?.(this.readModels.db);
+    } catch (error) {
+      this.options.logger.error(
+        `${this.projection.name} caught up, but its follow-up failed: ${errorCode(error)}`,
+      );
+    }
+  }
+
+  private newBatch(): PendingBatch {
+    return new PendingBatch(this.eventTypes, this.upcasters, this.projection.tally?.());
   }
 
   /**
@@ -281,27 +297,25 @@ class ProjectionLoop {
    * each follow the log; the stored checkpoint, read under a lock, tells which events another one already
    * applied, so that each is applied once and a counter never counts twice.
    */
-  private async commit(events: readonly RecordedEvent[]): Promise<void> {
-    const last = events[events.length - 1];
-    if (!last) return;
-    const relevant = events.filter((e) => this.eventTypes.has(e.type)).map((e) => this.upcasters.upcast(e));
+  private async commit(batch: PendingBatch): Promise<void> {
+    const { first, last } = batch;
+    if (first === undefined || last === undefined) return;
     // Every projection reads every event: a batch with nothing for this one moves its stored checkpoint only now
     // and then, rather than costing a transaction per projection per append. After a restart those few events are
     // read again and skipped again.
     const idle =
-      relevant.length === 0 && performance.now() - this.checkpointSavedAt < IDLE_CHECKPOINT_INTERVAL_MS;
+      batch.relevant === 0 && performance.now() - this.checkpointSavedAt < IDLE_CHECKPOINT_INTERVAL_MS;
     for (; !idle;) {
       try {
         await this.readModels.transaction(async (trx) => {
           const stored = await lockCheckpoint(trx, this.readModels.dialect, this.projection.name);
-          if (stored !== undefined && stored.position >= last.position) return;
-          const unapplied =
-            stored === undefined ? relevant : relevant.filter((e) => e.position > stored.position);
-          if (unapplied.length > 0) await this.projection.apply(trx, unapplied);
+          if (stored !== undefined && stored.position >= last) return;
+          if (stored === undefined || stored.position < first) await batch.write(trx, this.projection);
+          else await this.applyAfter(trx, stored.position, batch);
           await saveCheckpoint(
             trx,
             this.projection.name,
-            { position: last.position, version: this.projection.version },
+            { position: last, version: this.projection.version },
             this.clock.now(),
           );
         });
@@ -311,7 +325,7 @@ class ProjectionLoop {
         this.state = 'failing';
         this.lastError = errorCode(error);
         this.options.logger.error(
-          `${this.projection.name} failed on events ${events[0]!.position}..${last.position}: ${this.lastError}; retrying`,
+          `${this.projection.name} failed on events ${first}..${last}: ${this.lastError}; retrying`,
         );
         await delay(this.options.retryDelayMs);
         if (this.stopped) return;
@@ -319,10 +333,36 @@ class ProjectionLoop {
     }
     if (this.state === 'failing') this.state = 'catching-up';
     this.lastError = undefined;
-    this.position = last.position;
-    this.eventsProcessed += events.length;
+    this.position = last;
+    this.eventsProcessed += batch.size;
     this.wakeWaiters();
     this.reportProgress();
+  }
+
+  /**
+   * Another instance committed the batch up to `after`: only the events past it are applied. A tally cannot
+   * take events out, so they are read again from the log (a rare case: instances sharing read models overlap).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async applyAfter(trx: Transaction<any>, after: bigint, batch: PendingBatch): Promise<void> {
+    const unapplied = batch.held
+      ? batch.held.filter((e) => e.position > after)
+      : await this.readRelevant(after, batch.last!);
+    if (unapplied.length > 0) await this.projection.apply(trx, unapplied);
+  }
+
+  /** The events this projection reads in (`after`, `last`], upcast. */
+  private async readRelevant(after: bigint, last: bigint): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for (let from = after; from < last;) {
+      const page = await this.store.readAll({ fromPosition: from, maxCount: 1000 });
+      if (page.length === 0) break;
+      for (const event of page)
+        if (event.position <= last && this.eventTypes.has(event.type))
+          events.push(this.upcasters.upcast(event));
+      from = page[page.length - 1]!.position;
+    }
+    return events;
   }
 
   private wakeWaiters(): void {
@@ -342,8 +382,82 @@ class ProjectionLoop {
   }
 }
 
-function nextMacrotask(): Promise<typeof PAUSED> {
-  return new Promise((resolve) => setImmediate(() => resolve(PAUSED)));
+/**
+ * The events read since the last commit: those the projection reads are held as they are, or folded into its
+ * tally as they arrive.
+ */
+class PendingBatch {
+  /** Events read, of any type. */
+  size = 0;
+  /** Events the projection reads. */
+  relevant = 0;
+  first: bigint | undefined;
+  last: bigint | undefined;
+  /** Without a tally: the events to apply. */
+  readonly held: RecordedEvent[] | undefined;
+
+  constructor(
+    private readonly eventTypes: ReadonlySet<string>,
+    private readonly upcasters: Upcasters,
+    private readonly tally: ProjectionTally | undefined,
+  ) {
+    this.held = tally ? undefined : [];
+  }
+
+  add(event: RecordedEvent): void {
+    this.size++;
+    this.first ??= event.position;
+    this.last = event.position;
+    if (!this.eventTypes.has(event.type)) return;
+    this.relevant++;
+    const upcast = this.upcasters.upcast(event);
+    if (this.tally) this.tally.add(upcast);
+    else this.held!.push(upcast);
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async write(trx: Transaction<any>, projection: Projection): Promise<void> {
+    if (this.relevant === 0) return;
+    if (this.tally) await this.tally.write(trx);
+    else await projection.apply(trx, this.held!);
+  }
+}
+
+/**
+ * Tells whether the subscription's next event came before the event loop turned: `race` answers the event, or
+ * PAUSED once a macrotask ran while it waited (the subscription is waiting for I/O: time to commit). A catch-up
+ * runs in microtasks and may not let a macrotask run for minutes, so one pending promise raced against every
+ * event would hold each result, and the events in it, until the end: this keeps one waiter at a time.
+ */
+class LoopTurns {
+  private turned = false;
+  private scheduled = false;
+  private waiting: ((paused: typeof PAUSED) => void) | undefined;
+
+  /** From now on, watches for the next turn of the event loop. */
+  watch(): void {
+    this.turned = false;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.turned = true;
+      this.waiting?.(PAUSED);
+      this.waiting = undefined;
+    });
+  }
+
+  race<T>(pending: Promise<T>): Promise<T | typeof PAUSED> {
+    // Already turned: a next event that is ready still comes first, as in Promise.race.
+    if (this.turned) return Promise.race([pending, Promise.resolve(PAUSED)]);
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      pending.then((value) => {
+        this.waiting = undefined;
+        resolve(value);
+      }, reject);
+    });
+  }
 }
 
 function delay(ms: number): Promise<void> {

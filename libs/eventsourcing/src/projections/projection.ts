@@ -24,4 +24,24 @@ export interface Projection {
   reset(trx: Transaction<any>): Promise<void>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   apply(trx: Transaction<any>, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * For a projection that folds a batch in memory before writing it: the runner hands it each event as it is
+   * read, instead of holding the whole batch's events until the commit. Large catch-up batches then cost no
+   * more memory than their tally, not a garbage collector kept busy with tens of thousands of held events.
+   */
+  tally?(): ProjectionTally;
+  /**
+   * Called when the projection has caught up with the log and turns live (at start, after a rebuild): e.g. to
+   * refresh the planner's statistics of tables a rebuild just filled. A failure is logged, not retried.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  caughtUp?(db: Kysely<any>): Promise<void>;
+}
+
+/** A batch of events folded in memory as they are read; what it writes must equal `apply` of those events. */
+export interface ProjectionTally {
+  add(event: RecordedEvent): void;
+  /** Inside the commit's transaction; called again, on the unchanged tally, when that transaction is retried. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  write(trx: Transaction<any>): Promise<void>;
 }

@@ -33,6 +33,9 @@ export function openSqliteReadModels(path: string): ReadModelDatabase {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache rather than 2: a rebuild's upserts land all over read models of tens of MiB, and each
+  // page that falls out of the cache is read back from the file for the next batch.
+  database.pragma('cache_size = -65536');
   // An erased PII key must not linger in free pages of the file.
   database.pragma('secure_delete = ON');
   return wrap(

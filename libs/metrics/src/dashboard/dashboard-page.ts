@@ -21,6 +21,7 @@ const STYLE = `
   .bar { fill: #20a39e; }
   .legend span { margin-right: 12px; } .legend i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
   #login { max-width: 420px; margin: 64px auto; }
+  .scope { color: #b35c00; font-size: 11px; font-style: normal; margin-left: 4px; }
 `;
 
 /** The administrators' dashboard: one page, its charts drawn by its own script from the admin metrics API. */
@@ -53,22 +54,22 @@ export const DASHBOARD_PAGE = `<!doctype html>
 <div id="board" hidden>
 <main>
   <section class="wide tiles">
-    <div class="tile" data-metric="registered-citizens"><div class="figure">–</div><div class="label">registered citizens</div></div>
+    <div class="tile" data-metric="registered-citizens" data-figure="registeredCitizens"><div class="figure">–</div><div class="label">registered citizens <em class="scope"></em></div></div>
     <div class="tile" data-metric="logins"><div class="figure">–</div><div class="label">logins in range</div></div>
-    <div class="tile" data-metric="daily-active"><div class="figure">–</div><div class="label">active on last day</div></div>
-    <div class="tile" data-metric="monthly-active"><div class="figure">–</div><div class="label">active in last month</div></div>
+    <div class="tile" data-metric="daily-active" data-figure="dailyActiveCitizens"><div class="figure">–</div><div class="label">active on last day <em class="scope"></em></div></div>
+    <div class="tile" data-metric="monthly-active" data-figure="monthlyActiveCitizens"><div class="figure">–</div><div class="label">active in last month <em class="scope"></em></div></div>
     <div class="tile" data-metric="adoption-rate"><div class="figure">–</div><div class="label">e-services integrated</div></div>
     <div class="tile" data-metric="login-failures"><div class="figure">–</div><div class="label">failed logins</div></div>
   </section>
   <section class="wide" id="series">
     <h2>Over time</h2>
-    <div class="legend"><span><i style="background:#0b4f6c"></i>logins</span><span><i style="background:#20a39e"></i>active citizens</span><span><i style="background:#f18f01"></i>registrations</span></div>
+    <div class="legend"><span data-series="logins"><i style="background:#0b4f6c"></i>logins<em class="scope"></em></span><span data-series="active-citizens"><i style="background:#20a39e"></i>active citizens<em class="scope"></em></span><span data-series="citizens-registered"><i style="background:#f18f01"></i>registrations<em class="scope"></em></span></div>
     <div id="series-chart"></div>
   </section>
   <section id="top-services"><h2>Top e-services by logins</h2><div id="top-services-chart"></div></section>
   <section id="departments"><h2>Adoption by department (integrated / registered e-services)</h2><div id="departments-chart"></div></section>
   <section id="consents"><h2>Consent funnel and data exchanges</h2><div id="consent-chart"></div></section>
-  <section id="corporate"><h2>Corporate identity</h2><div id="corporate-chart"></div></section>
+  <section id="corporate" data-figure="corporate"><h2>Corporate identity <em class="scope"></em></h2><div id="corporate-chart"></div></section>
 </main>
 <p id="status" style="padding: 0 24px; color: #5a6878"></p>
 </div>

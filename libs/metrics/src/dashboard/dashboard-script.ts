@@ -121,6 +121,7 @@ async function load() {
   barChart($('departments-chart'), adoption.map((d) => ({ label: d.department + ' (' + d.eservicesIntegrated + '/' + d.eservicesRegistered + ')', value: d.adoptionRate })), (v) => (v * 100).toFixed(0) + ' %');
   consentFunnel(summary.consents);
   corporateFigures(summary.corporate);
+  markScopes(summary, [logins, active, registrations]);
   const select = $('department');
   if (select.options.length === 1 && !select.value) {
     for (const d of departments.departments.map((d) => d.department).sort()) select.add(new Option(d, d));
@@ -155,6 +156,26 @@ function corporateFigures(corporate) {
     { label: 'representatives appointed', value: corporate.representatives.appointed },
     { label: 'representative signatures', value: corporate.signatures },
   ].concat(Object.entries(corporate.verificationsByResult).sort().map(([result, n]) => ({ label: 'validated ' + result, value: n }))), (v) => fmt.format(v));
+}
+
+/**
+ * With a department chosen, the figures that stay the whole platform's say so, rather than pass for the
+ * department's: the API names them (summary.platformWide, each series' scope).
+ */
+function markScopes(summary, series) {
+  const filtered = summary.range.department !== null;
+  const wide = new Set(summary.platformWide);
+  document.querySelectorAll('[data-figure]').forEach((node) => {
+    const platformWide = filtered && wide.has(node.dataset.figure);
+    node.dataset.scope = platformWide ? 'platform-wide' : filtered ? 'department' : 'all';
+    node.querySelector('.scope').textContent = platformWide ? '(platform-wide)' : '';
+  });
+  series.forEach((s) => {
+    const node = document.querySelector('.legend [data-series="' + s.name + '"]');
+    const platformWide = filtered && s.scope === 'platform-wide';
+    node.dataset.scope = platformWide ? 'platform-wide' : filtered ? 'department' : 'all';
+    node.querySelector('.scope').textContent = platformWide ? ' (platform-wide)' : '';
+  });
 }
 
 function run() { load().catch((error) => { $('status').textContent = 'could not load: ' + error.message; }); }

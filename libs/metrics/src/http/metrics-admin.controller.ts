@@ -16,6 +16,7 @@ import {
   type AdoptionSummary,
   type DepartmentAdoption,
   type EServiceUsage,
+  type FigureScope,
   type SeriesName,
   type SeriesPoint,
 } from '../queries/adoption-queries.js';
@@ -50,7 +51,9 @@ export class MetricsAdminController {
     description:
       'registrations, logins, failures by reason, active citizens, adoption rate; corporate figures ' +
       '(corporations, representatives, signatures, validations by result) and consents (the funnel of status ' +
-      'transitions, exchanges per provider and consumer, refusals by reason, failures)',
+      'transitions, exchanges per provider and consumer, refusals by reason, failures). With `department`, ' +
+      "logins, claims, e-services and consents are the department's (consents and exchanges whose consumer or " +
+      'provider it is); `platformWide` names the figures that stay platform-wide',
   })
   summary(@Query() query: MetricsRangeQuery): Promise<AdoptionSummary> {
     return this.queries.summary(dateRangeOf(query, this.clock.now()));
@@ -59,16 +62,22 @@ export class MetricsAdminController {
   @Get('series/:name')
   @ApiParam({ name: 'name', enum: SERIES })
   @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: '`{name, granularity, points: [{period, value}]}`, empty periods included' })
+  @ApiOkResponse({
+    description:
+      '`{name, granularity, scope, points: [{period, value}]}`, empty periods included; `scope` is ' +
+      '`department` when the department filter narrowed the series, `platform-wide` when there is none or the ' +
+      'series has no department (registrations, login requests, active citizens, corporate figures)',
+  })
   async series(
     @Param('name', new ParseEnumPipe(Object.fromEntries(SERIES.map((s) => [s, s])))) name: SeriesName,
     @Query() query: MetricsSeriesQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<{ name: SeriesName; granularity: string; points: SeriesPoint[] } | string> {
+  ): Promise<{ name: SeriesName; granularity: string; scope: FigureScope; points: SeriesPoint[] } | string> {
     const granularity = query.granularity ?? 'day';
-    const points = await this.queries.series(name, dateRangeOf(query, this.clock.now()), granularity);
+    const range = dateRangeOf(query, this.clock.now());
+    const points = await this.queries.series(name, range, granularity);
     if (query.format === 'csv') return csv(response, `${name}-${granularity}`, points);
-    return { name, granularity, points };
+    return { name, granularity, scope: this.queries.scopeOf(name, range), points };
   }
 
   @Get('departments')

@@ -21,7 +21,13 @@ export class MetricsRangeQuery {
   @Matches(DAY, { message: 'to must be a day, YYYY-MM-DD' })
   to?: string;
 
-  @ApiPropertyOptional({ description: "a department's code: only its e-services count", example: 'IRD' })
+  @ApiPropertyOptional({
+    description:
+      "a department's code: only its e-services, and the consents and exchanges whose consumer or provider it is, " +
+      'count; figures with no department (citizens, login request outcomes, active citizens, corporate) stay ' +
+      'platform-wide and are named so (`platformWide`, a series’ `scope`)',
+    example: 'IRD',
+  })
   @Optional()
   @Matches(DEPARTMENT_CODE, { message: 'department must be a code of 2-10 capital letters' })
   department?: string;

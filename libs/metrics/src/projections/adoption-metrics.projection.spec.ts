@@ -4,7 +4,7 @@ import type { RecordedEvent } from '#libs/event-store';
 import type { ReadModelDatabase } from '#libs/eventsourcing';
 import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
 import { readModelTargets } from '../../../eventsourcing/src/read-models/read-model-database.testing.js';
-import { AdoptionQueries, CONSENT_STEPS } from '../queries/adoption-queries.js';
+import { AdoptionQueries, CONSENT_STEPS, PLATFORM_WIDE_FIGURES } from '../queries/adoption-queries.js';
 import { adoptionEvents as e, recorded, type AdoptionEvent } from '../demo/adoption-events.js';
 import { adoptionMetricsProjection } from './adoption-metrics.projection.js';
 import { METRIC_TABLES } from './metric-tables.js';
@@ -42,6 +42,23 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
     return tables;
   }
 
+  /** Every counter but distinct active citizens, summed from the daily rows by month. */
+  async function dailyCountsByMonth(): Promise<string[]> {
+    const rows = await readModels.db.selectFrom('metric_daily_counts').selectAll().execute();
+    const months = new Map<string, number>();
+    for (const row of rows) {
+      if (row.metric === 'active-citizens') continue;
+      const key = [row.metric, row.dimension, `${String(row.day).slice(0, 7)}-01`, row.detail].join(' ');
+      months.set(key, (months.get(key) ?? 0) + Number(row.count));
+    }
+    return [...months].map(([key, count]) => `${key} ${count}`).sort();
+  }
+
+  async function monthlyRollUps(): Promise<string[]> {
+    const rows = await readModels.db.selectFrom('metric_monthly_counts').selectAll().execute();
+    return rows.map((row) => `${row.metric} ${row.dimension} ${row.day} ${row.detail} ${row.count}`).sort();
+  }
+
   it('holds exactly the numbers of a known day of logins', async () => {
     const day = '2026-11-20T09:00:00.000Z';
     await project([
@@ -74,6 +91,7 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
     const summary = await queries.summary({ from: '2026-11-20', to: '2026-11-20' });
     expect(summary).toEqual({
       range: { from: '2026-11-20', to: '2026-11-20', department: null },
+      platformWide: PLATFORM_WIDE_FIGURES,
       registeredCitizens: { total: 3, basic: 1, plus: 2 },
       registrationsInRange: 1,
       logins: 3,
@@ -142,6 +160,7 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
     const before = '2026-11-19T23:59:59.999Z';
     await project([
       recorded([
+        ...PARTICIPANTS,
         e.corporationRegistered('k1', before),
         e.corporationRegistered('k2', day),
         e.corporationRegistered('k3', day),
@@ -229,17 +248,129 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
     ).toEqual([{ period: '2026-11', value: 4 }]);
   });
 
+  it("narrows consents and exchanges to a department's participants, and names the platform-wide figures", async () => {
+    const day = '2026-11-20T09:00:00.000Z';
+    const [first, second] = [
+      [
+        participantRegistered('housing', 'HD'),
+        participantRegistered('hospital', 'HA'),
+        participantRegistered('registry', 'LR'),
+        participantRegistered('welfare', 'SWD'),
+        e.eserviceRegistered('tax', 'IRD', '2026-11-01T00:00:00Z'),
+        e.corporationRegistered('k1', day),
+        e.citizenRegistered('c1', 'basic', day),
+        between(e.consentRequested('n1', day), 'hospital', 'housing'),
+        between(e.consentRequested('n2', day), 'registry', 'welfare'),
+      ],
+      // A later batch: the consents' parties and the participants' departments come from the read model.
+      [
+        e.consentChanged('Approved', 'n1', day),
+        e.consentChanged('Rejected', 'n2', day),
+        between(e.dataExchanged('hospital', 'housing', day), 'hospital', 'housing'),
+        between(e.dataExchanged('hospital', 'housing', day), 'hospital', 'housing'),
+        between(e.dataExchanged('registry', 'welfare', day), 'registry', 'welfare'),
+        between(e.exchangeRefused('CONSENT_NOT_ACTIVE', day), 'hospital', 'housing'),
+        between(e.exchangeFailed('PROVIDER_UNREACHABLE', day), 'registry', 'welfare'),
+      ],
+    ];
+    await project([recorded(first), recorded(second, BigInt(first.length + 1))]);
+    const queries = new AdoptionQueries(readModels);
+    const range = { from: '2026-11-01', to: '2026-11-30' };
+    const all = await queries.summary(range);
+    const housing = await queries.summary({ ...range, department: 'HD' });
+    const welfare = await queries.summary({ ...range, department: 'SWD' });
+    const tax = await queries.summary({ ...range, department: 'IRD' });
+    const funnel = (counts: Partial<Record<(typeof CONSENT_STEPS)[number], number>>) =>
+      CONSENT_STEPS.map((status) => ({ status, count: counts[status] ?? 0 }));
+    expect(all.consents).toEqual({
+      funnel: funnel({ requested: 2, approved: 1, rejected: 1 }),
+      exchanges: 3,
+      exchangesByProvider: { hospital: 2, registry: 1 },
+      exchangesByConsumer: { housing: 2, welfare: 1 },
+      refusedExchangesByReason: { CONSENT_NOT_ACTIVE: 1 },
+      failedExchanges: 1,
+    });
+    expect(housing.consents).toEqual({
+      funnel: funnel({ requested: 1, approved: 1 }),
+      exchanges: 2,
+      exchangesByProvider: { hospital: 2 },
+      exchangesByConsumer: { housing: 2 },
+      refusedExchangesByReason: { CONSENT_NOT_ACTIVE: 1 },
+      failedExchanges: 0,
+    });
+    expect(await queries.summary({ ...range, department: 'HA' })).toMatchObject({
+      consents: housing.consents,
+    });
+    expect(welfare.consents).toEqual({
+      funnel: funnel({ requested: 1, rejected: 1 }),
+      exchanges: 1,
+      exchangesByProvider: { registry: 1 },
+      exchangesByConsumer: { welfare: 1 },
+      refusedExchangesByReason: {},
+      failedExchanges: 1,
+    });
+    expect(tax.consents).toEqual({
+      funnel: funnel({}),
+      exchanges: 0,
+      exchangesByProvider: {},
+      exchangesByConsumer: {},
+      refusedExchangesByReason: {},
+      failedExchanges: 0,
+    });
+    // Platform-wide figures are the same under any filter, and the answer says which they are.
+    for (const summary of [housing, welfare, tax]) {
+      expect(summary.platformWide).toEqual(PLATFORM_WIDE_FIGURES);
+      for (const figure of PLATFORM_WIDE_FIGURES) expect(summary[figure]).toEqual(all[figure]);
+    }
+    expect(housing.corporate.corporations.registered).toBe(1);
+    expect(await queries.series('consents-requested', { ...range, department: 'SWD' }, 'month')).toEqual([
+      { period: '2026-11', value: 1 },
+    ]);
+    expect(queries.scopeOf('consents-requested', { ...range, department: 'SWD' })).toBe('department');
+    expect(queries.scopeOf('logins', { ...range, department: 'SWD' })).toBe('department');
+    expect(queries.scopeOf('citizens-registered', { ...range, department: 'SWD' })).toBe('platform-wide');
+    expect(queries.scopeOf('signatures', { ...range, department: 'SWD' })).toBe('platform-wide');
+    expect(queries.scopeOf('logins', range)).toBe('platform-wide');
+  });
+
+  it('sums a range from whole months and partial days alike', async () => {
+    const at = (day: string) => `${day}T12:00:00.000Z`;
+    const days = ['2026-09-30', '2026-10-01', '2026-10-15', '2026-10-31', '2026-11-01', '2026-11-20'];
+    await project([
+      recorded([
+        e.eserviceRegistered('tax', 'IRD', '2026-09-01T00:00:00Z'),
+        ...days.flatMap((day) => [e.tokenIssued('tax', 'c1', ['name'], at(day))]),
+      ]),
+    ]);
+    const queries = new AdoptionQueries(readModels);
+    const logins = async (from: string, to: string) => (await queries.summary({ from, to })).logins;
+    const expected = (from: string, to: string) => days.filter((d) => d >= from && d <= to).length;
+    for (const [from, to] of [
+      ['2026-09-30', '2026-11-20'],
+      ['2026-10-01', '2026-10-31'],
+      ['2026-10-02', '2026-10-31'],
+      ['2026-09-01', '2026-11-30'],
+      ['2026-10-15', '2026-10-15'],
+      ['2026-10-16', '2026-11-01'],
+    ] as const) {
+      expect(await logins(from, to)).toBe(expected(from, to));
+    }
+    expect((await queries.eservices({ from: '2026-09-30', to: '2026-11-20' }))[0]?.logins).toBe(6);
+    expect((await queries.departments({ from: '2026-09-30', to: '2026-11-20' }))[0]?.logins).toBe(6);
+  });
+
   it('reaches the same state incrementally, in any batch split, as in one rebuild from zero', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(adoptionEvent, { maxLength: 60 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         async (events, cuts) => {
-          const log = recorded(events);
+          const log = recorded([...PARTICIPANTS, ...events]);
           await project([log]);
           const rebuilt = await state();
           await project(splitAt(log, cuts));
           expect(await state()).toEqual(rebuilt);
+          expect(await monthlyRollUps()).toEqual(await dailyCountsByMonth());
         },
       ),
       { numRuns: 40 },
@@ -268,7 +399,7 @@ const at = fc
 const claims = fc.subarray(['name', 'birthdate', 'email']);
 const corporation = fc.constantFrom('k1', 'k2');
 const consent = fc.constantFrom('n1', 'n2', 'n3');
-const participant = fc.constantFrom('hospital', 'housing', 'registry');
+const participant = fc.constantFrom('hospital', 'housing', 'registry', 'welfare');
 const adoptionEvent: fc.Arbitrary<AdoptionEvent> = fc.oneof(
   fc
     .tuple(citizen, fc.constantFrom('basic', 'plus' as const), at)
@@ -307,7 +438,9 @@ const adoptionEvent: fc.Arbitrary<AdoptionEvent> = fc.oneof(
       at,
     )
     .map(([counts, t]) => e.signatureValidationsTallied(counts, t)),
-  fc.tuple(consent, at).map(([k, t]) => e.consentRequested(k, t)),
+  fc
+    .tuple(consent, participant, participant, at)
+    .map(([k, provider, consumer, t]) => between(e.consentRequested(k, t), provider, consumer)),
   fc
     .tuple(
       fc.constantFrom('Approved', 'Rejected', 'Paused', 'Resumed', 'Revoked', 'Expired' as const),
@@ -317,7 +450,41 @@ const adoptionEvent: fc.Arbitrary<AdoptionEvent> = fc.oneof(
     .map(([status, k, t]) => e.consentChanged(status, k, t)),
   fc.tuple(participant, participant, at).map(([p, c, t]) => e.dataExchanged(p, c, t)),
   fc
-    .tuple(fc.constantFrom('CONSENT_NOT_ACTIVE', 'EXCHANGE_FREQUENCY_EXCEEDED'), at)
-    .map(([r, t]) => e.exchangeRefused(r, t)),
-  at.map((t) => e.exchangeFailed('PROVIDER_UNREACHABLE', t)),
+    .tuple(fc.constantFrom('CONSENT_NOT_ACTIVE', 'EXCHANGE_FREQUENCY_EXCEEDED'), participant, participant, at)
+    .map(([r, provider, consumer, t]) => between(e.exchangeRefused(r, t), provider, consumer)),
+  fc
+    .tuple(participant, participant, at)
+    .map(([provider, consumer, t]) =>
+      between(e.exchangeFailed('PROVIDER_UNREACHABLE', t), provider, consumer),
+    ),
 );
+
+/** The gateway's participant registration, reduced to what metrics read. */
+function participantRegistered(participantId: string, department: string): AdoptionEvent {
+  return {
+    type: 'ParticipantRegistered',
+    data: {
+      participantId,
+      name: participantId,
+      department,
+      roles: ['provider', 'consumer'],
+      jwks: { keys: [] },
+    },
+  };
+}
+
+/** Participants register before they take part, as the gateway's commands require. */
+const PARTICIPANTS = [
+  participantRegistered('hospital', 'HA'),
+  participantRegistered('housing', 'HD'),
+  participantRegistered('registry', 'HA'),
+  participantRegistered('welfare', 'SWD'),
+];
+
+/** A consent request or an exchange event between these parties. */
+function between(event: AdoptionEvent, providerId: string, consumerId: string): AdoptionEvent {
+  const data = event.data as Record<string, unknown>;
+  return 'terms' in data
+    ? { ...event, data: { ...event.data, terms: { ...(data['terms'] as object), providerId, consumerId } } }
+    : { ...event, data: { ...event.data, providerId, consumerId } };
+}

@@ -36,7 +36,7 @@ export const METRICS = {
   consentsResumed: 'consents-resumed',
   consentsRevoked: 'consents-revoked',
   consentsExpired: 'consents-expired',
-  /** Data delivered; dimension: the provider, detail: the consumer. */
+  /** Data delivered; detail: `provider/consumer`. */
   exchanges: 'exchanges',
   /** Detail: the refusal's code. */
   exchangesRefused: 'exchanges-refused',
@@ -45,3 +45,25 @@ export const METRICS = {
 } as const;
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
 export const METRIC_NAMES = Object.values(METRICS);
+
+/**
+ * The counters kept in all (dimension `*`) and per department (`@DEPT`): those of e-services (their owner's
+ * department) and of consents and exchanges (the consumer's and the provider's departments). A department filter
+ * applies to these; every other counter is platform-wide, for the log does not say whose department it is.
+ */
+export const BY_DEPARTMENT: ReadonlySet<string> = new Set([
+  METRICS.logins,
+  METRICS.loginFailures,
+  METRICS.claimsReleased,
+  METRICS.eservicesRegistered,
+  METRICS.consentsRequested,
+  METRICS.consentsApproved,
+  METRICS.consentsRejected,
+  METRICS.consentsPaused,
+  METRICS.consentsResumed,
+  METRICS.consentsRevoked,
+  METRICS.consentsExpired,
+  METRICS.exchanges,
+  METRICS.exchangesRefused,
+  METRICS.exchangesFailed,
+]);

@@ -1,6 +1,6 @@
 import type { EServiceEvent, ProtocolEvent } from '#libs/oidc';
 import type { DataOf } from './event-data.js';
-import { dayOf } from './metric-batch.js';
+import { dayOf } from './metric-keys.js';
 import { METRICS, type MetricHandlers } from './metric-handlers.js';
 
 /**
@@ -38,8 +38,9 @@ export const oidcMetricHandlers: MetricHandlers = {
     if (data.grantType !== 'authorization_code') return;
     batch.countForEService(METRICS.logins, data.issuedAt, data.clientId);
     batch.firstLogin(data.clientId, data.issuedAt);
+    // Claims are read in all and per department, never per e-service: no row per e-service, claim and day.
     for (const claim of data.claimsReleased)
-      batch.countForEService(METRICS.claimsReleased, data.issuedAt, data.clientId, claim);
+      batch.countForEService(METRICS.claimsReleased, data.issuedAt, data.clientId, claim, false);
   },
   LoginFailed: (event, batch) => {
     const data = event.data as DataOf<ProtocolEvent, 'LoginFailed'>;

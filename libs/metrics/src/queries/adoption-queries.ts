@@ -1,10 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { READ_MODELS, type ReadModelDatabase } from '#libs/eventsourcing';
-import { ALL_ESERVICES, departmentDimension } from '../projections/metric-batch.js';
-import { METRICS, type MetricName } from '../projections/metric-handlers.js';
+import { ALL_ESERVICES, departmentDimension } from '../projections/metric-keys.js';
+import { BY_DEPARTMENT, METRICS, type MetricName } from '../projections/metric-handlers.js';
 import type { MetricTables } from '../projections/metric-tables.js';
-import { periodOf, periodsBetween, periodStart, type Granularity } from './periods.js';
+import {
+  addDays,
+  nextMonthStart,
+  periodOf,
+  periodsBetween,
+  periodStart,
+  wholeMonthsWithin,
+  type Granularity,
+} from './periods.js';
 
 export interface DateRange {
   /** Inclusive UTC days, `YYYY-MM-DD`. */
@@ -21,8 +29,29 @@ export interface SeriesPoint {
   readonly value: number;
 }
 
+/**
+ * Whether a figure is a department's (the filter applied) or the whole platform's: with no filter, or because the
+ * log does not say whose department it is (citizens, login request outcomes, active citizens, corporations).
+ */
+export type FigureScope = 'department' | 'platform-wide';
+
+/** The summary's figures that are platform-wide whatever the department filter. */
+export const PLATFORM_WIDE_FIGURES = [
+  'registeredCitizens',
+  'registrationsInRange',
+  'loginRequestsByOutcome',
+  'dailyActiveCitizens',
+  'monthlyActiveCitizens',
+  'corporate',
+] as const satisfies readonly (keyof AdoptionSummary)[];
+
 export interface AdoptionSummary {
   readonly range: { from: string; to: string; department: string | null };
+  /**
+   * The figures below that a department filter does not narrow: said outright, so that a department's page never
+   * shows a platform total as if it were the department's.
+   */
+  readonly platformWide: readonly (typeof PLATFORM_WIDE_FIGURES)[number][];
   /** All registrations up to `to`, by the level citizens have now (verifications move basic to plus). */
   readonly registeredCitizens: { total: number; basic: number; plus: number };
   readonly registrationsInRange: number;
@@ -39,7 +68,7 @@ export interface AdoptionSummary {
   readonly consents: ConsentFigures;
 }
 
-/** In the range; a department filter does not apply (corporations and consents are not an e-service's). */
+/** In the range; platform-wide: corporations, their representatives and their signatures have no department. */
 export interface CorporateFigures {
   readonly corporations: { registered: number; suspended: number; dissolved: number };
   readonly representatives: { appointed: number; revoked: number };
@@ -48,6 +77,7 @@ export interface CorporateFigures {
   readonly verificationsByResult: Record<string, number>;
 }
 
+/** In the range; with a department filter, the consents and exchanges whose consumer or provider is the department's. */
 export interface ConsentFigures {
   /** Every status transition in the range, in the order of a consent's life. */
   readonly funnel: { status: ConsentStep; count: number }[];
@@ -98,15 +128,13 @@ export interface EServiceUsage {
   readonly loginFailures: number;
 }
 
-/** The metrics whose dimension is an e-service: those a department filter applies to. */
-const PER_ESERVICE: ReadonlySet<string> = new Set([
-  METRICS.logins,
-  METRICS.loginFailures,
-  METRICS.claimsReleased,
-  METRICS.eservicesRegistered,
-]);
+type CountsQuery = SelectQueryBuilder<MetricTables, 'metric_daily_counts', object>;
+type CountKey = 'dimension' | 'detail';
 
-/** Answers from the daily counters only: the size of the log never shows in a query's cost. */
+/**
+ * Answers from the counters only: the size of the log never shows in a query's cost. Totals over a range read
+ * the monthly roll-ups for its whole months and the daily counters for the days at either end.
+ */
 @Injectable()
 export class AdoptionQueries {
   private readonly db: Kysely<MetricTables>;
@@ -150,6 +178,7 @@ export class AdoptionQueries {
     const eservicesIntegrated = sum([...departments.values()].map((d) => d.integrated));
     return {
       range: { from: range.from, to: range.to, department: range.department ?? null },
+      platformWide: PLATFORM_WIDE_FIGURES,
       registeredCitizens: { total: basic + plus, basic, plus },
       registrationsInRange: inRange,
       logins,
@@ -178,40 +207,48 @@ export class AdoptionQueries {
         this.total(METRICS.representativesAppointed, range),
         this.total(METRICS.representativesRevoked, range),
         this.total(METRICS.signatures, range),
-        this.counts(METRICS.signatureVerifications, range)
-          .select(['dimension', 'detail', (eb) => eb.fn.sum<number | string>('count').as('value')])
-          .groupBy(['dimension', 'detail'])
-          .execute(),
+        this.sums(METRICS.signatureVerifications, range, ['dimension', 'detail']),
       ]);
     return {
       corporations: { registered, suspended, dissolved },
       representatives: { appointed, revoked },
       signatures,
       verificationsByResult: Object.fromEntries(
-        verifications.map((r) => [
-          r.detail === '' ? r.dimension : `${r.dimension}/${r.detail}`,
-          Number(r.value),
-        ]),
+        [...verifications].map(([key, value]) => {
+          const [indication, subIndication] = key.split('\u0000') as [string, string];
+          return [subIndication === '' ? indication : `${indication}/${subIndication}`, value];
+        }),
       ),
     };
   }
 
   private async consents(range: DateRange): Promise<ConsentFigures> {
-    const [steps, byProvider, byConsumer, refused, failed] = await Promise.all([
+    const [steps, exchanges, refused, failed] = await Promise.all([
       Promise.all(CONSENT_STEPS.map((status) => this.total(CONSENT_STEP_METRICS[status], range))),
-      this.byDimension(METRICS.exchanges, range),
       this.byDetail(METRICS.exchanges, range),
       this.byDetail(METRICS.exchangesRefused, range),
       this.total(METRICS.exchangesFailed, range),
     ]);
+    const byProvider: Record<string, number> = {};
+    const byConsumer: Record<string, number> = {};
+    for (const [pair, count] of Object.entries(exchanges)) {
+      const [provider, consumer] = pair.split('/') as [string, string];
+      byProvider[provider] = (byProvider[provider] ?? 0) + count;
+      byConsumer[consumer] = (byConsumer[consumer] ?? 0) + count;
+    }
     return {
       funnel: CONSENT_STEPS.map((status, i) => ({ status, count: steps[i]! })),
-      exchanges: sum(Object.values(byProvider)),
+      exchanges: sum(Object.values(exchanges)),
       exchangesByProvider: byProvider,
       exchangesByConsumer: byConsumer,
       refusedExchangesByReason: refused,
       failedExchanges: failed,
     };
+  }
+
+  /** `department` for a counter a department filter narrows, when there is one; `platform-wide` otherwise. */
+  scopeOf(name: SeriesName, range: DateRange): FigureScope {
+    return range.department !== undefined && BY_DEPARTMENT.has(name) ? 'department' : 'platform-wide';
   }
 
   async series(name: SeriesName, range: DateRange, granularity: Granularity): Promise<SeriesPoint[]> {
@@ -221,7 +258,7 @@ export class AdoptionQueries {
     const rows =
       name === METRICS.activeCitizens
         ? await this.activeSeries(range, granularity)
-        : await this.counts(name, range)
+        : await this.ofScope(this.dailyCounts(name, range), name, range)
             .select(['day', (eb) => eb.fn.sum<number | string>('count').as('value')])
             .groupBy('day')
             .execute();
@@ -252,10 +289,13 @@ export class AdoptionQueries {
 
   /** E-services registered by `to`, busiest first. */
   async eservices(range: DateRange): Promise<EServiceUsage[]> {
-    const [rows, logins, failures] = await Promise.all([
-      this.registeredEServices(range).select(['e.client_id', 'e.name', 'e.department', 'e.status']).execute(),
-      this.perEService(METRICS.logins, range),
-      this.perEService(METRICS.loginFailures, range),
+    const rows = await this.registeredEServices(range)
+      .select(['e.client_id', 'e.name', 'e.department', 'e.status'])
+      .execute();
+    const clientIds = rows.map((row) => row.client_id);
+    const [logins, failures] = await Promise.all([
+      this.perEService(METRICS.logins, range, clientIds),
+      this.perEService(METRICS.loginFailures, range, clientIds),
     ]);
     return rows
       .map((row) => ({
@@ -295,60 +335,90 @@ export class AdoptionQueries {
     );
   }
 
-  /**
-   * The rows a total reads: for a per-e-service metric, the one summed over all e-services or over the
-   * department's, so a year costs 365 rows, not 365 per e-service.
-   */
-  private counts(metric: MetricName, range: DateRange) {
-    let query = this.db
+  private dailyCounts(metric: MetricName, range: DateRange): CountsQuery {
+    return this.db
       .selectFrom('metric_daily_counts')
       .where('metric', '=', metric)
       .where('day', '>=', range.from)
       .where('day', '<=', range.to);
-    if (PER_ESERVICE.has(metric)) {
-      query = query.where(
-        'dimension',
-        '=',
-        range.department === undefined ? ALL_ESERVICES : departmentDimension(range.department),
-      );
+  }
+
+  /**
+   * The rows of a counter kept in all and per department: the one summed over all e-services or participants,
+   * or over the department's, so a year costs a row per day (or month), not one per e-service and day.
+   */
+  private ofScope(query: CountsQuery, metric: MetricName, range: DateRange): CountsQuery {
+    if (!BY_DEPARTMENT.has(metric)) return query;
+    return query.where(
+      'dimension',
+      '=',
+      range.department === undefined ? ALL_ESERVICES : departmentDimension(range.department),
+    );
+  }
+
+  /**
+   * A counter summed over the range, by the columns `by` (keys joined with NUL): the whole months from the
+   * monthly roll-ups, the days before and after them from the daily counters.
+   */
+  private async sums(
+    metric: MetricName,
+    range: DateRange,
+    by: readonly CountKey[],
+    narrow: (query: CountsQuery) => CountsQuery = (query) => this.ofScope(query, metric, range),
+  ): Promise<Map<string, number>> {
+    const months = wholeMonthsWithin(range.from, range.to);
+    const parts: { table: 'metric_daily_counts' | 'metric_monthly_counts'; from: string; to: string }[] =
+      months
+        ? [
+            { table: 'metric_daily_counts', from: range.from, to: addDays(months.first, -1) },
+            { table: 'metric_monthly_counts', from: months.first, to: months.last },
+            { table: 'metric_daily_counts', from: nextMonthStart(months.last), to: range.to },
+          ]
+        : [{ table: 'metric_daily_counts', from: range.from, to: range.to }];
+    const results = await Promise.all(
+      parts
+        .filter((part) => part.from <= part.to)
+        .map((part) => {
+          // Both tables have the same columns: the monthly one's `day` is the month's first.
+          const query = narrow(
+            this.db
+              .selectFrom(part.table as 'metric_daily_counts')
+              .where('metric', '=', metric)
+              .where('day', '>=', part.from)
+              .where('day', '<=', part.to),
+          ).select([...by, (eb) => eb.fn.sum<number | string>('count').as('value')]);
+          return (by.length > 0 ? query.groupBy([...by]) : query).execute();
+        }),
+    );
+    const sums = new Map<string, number>();
+    for (const row of results.flat()) {
+      if (row.value === null) continue;
+      const key = by.map((column) => (row as Record<CountKey, string>)[column]).join('\u0000');
+      sums.set(key, (sums.get(key) ?? 0) + Number(row.value));
     }
-    return query;
+    return sums;
   }
 
   private async total(metric: MetricName, range: DateRange): Promise<number> {
-    const row = await this.counts(metric, range)
-      .select((eb) => eb.fn.sum<number | string | null>('count').as('value'))
-      .executeTakeFirst();
-    return Number(row?.value ?? 0);
+    return (await this.sums(metric, range, [])).get('') ?? 0;
   }
 
   private async byDimension(metric: MetricName, range: DateRange): Promise<Record<string, number>> {
-    const rows = await this.counts(metric, range)
-      .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
-      .groupBy('dimension')
-      .execute();
-    return Object.fromEntries(rows.map((r) => [r.key, Number(r.value)]));
+    return Object.fromEntries(await this.sums(metric, range, ['dimension']));
   }
 
   private async byDetail(metric: MetricName, range: DateRange): Promise<Record<string, number>> {
-    const rows = await this.counts(metric, range)
-      .select(['detail as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
-      .groupBy('detail')
-      .execute();
-    return Object.fromEntries(rows.map((r) => [r.key, Number(r.value)]));
+    return Object.fromEntries(await this.sums(metric, range, ['detail']));
   }
 
-  private async perEService(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
-    const rows = await this.db
-      .selectFrom('metric_daily_counts')
-      .where('metric', '=', metric)
-      .where('day', '>=', range.from)
-      .where('day', '<=', range.to)
-      .where('dimension', 'in', () => this.registeredEServices(range).select('e.client_id'))
-      .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
-      .groupBy('dimension')
-      .execute();
-    return new Map(rows.map((r) => [r.key, Number(r.value)]));
+  /** E-services named one by one, like departments: each a short range of the key, whatever the statistics. */
+  private async perEService(
+    metric: MetricName,
+    range: DateRange,
+    clientIds: readonly string[],
+  ): Promise<Map<string, number>> {
+    if (clientIds.length === 0) return new Map();
+    return this.sums(metric, range, ['dimension'], (query) => query.where('dimension', 'in', clientIds));
   }
 
   /**
@@ -363,16 +433,10 @@ export class AdoptionQueries {
             (r) => r.department,
           );
     if (departments.length === 0) return new Map();
-    const rows = await this.db
-      .selectFrom('metric_daily_counts')
-      .where('metric', '=', metric)
-      .where('dimension', 'in', departments.map(departmentDimension))
-      .where('day', '>=', range.from)
-      .where('day', '<=', range.to)
-      .select(['dimension as key', (eb) => eb.fn.sum<number | string>('count').as('value')])
-      .groupBy('dimension')
-      .execute();
-    return new Map(rows.map((r) => [r.key.slice(1), Number(r.value)]));
+    const sums = await this.sums(metric, range, ['dimension'], (query) =>
+      query.where('dimension', 'in', departments.map(departmentDimension)),
+    );
+    return new Map([...sums].map(([dimension, value]) => [dimension.slice(1), value]));
   }
 
   /** Distinct citizens active in the period starting on `day` (a day, a Monday, a month's first day). */

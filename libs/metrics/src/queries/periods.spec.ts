@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { periodOf, periodsBetween } from './periods.js';
+import { periodOf, periodsBetween, wholeMonthsWithin } from './periods.js';
 
 describe('periods of a time series', () => {
   it('puts a day in its ISO week (Monday) and its month', () => {
@@ -23,5 +23,26 @@ describe('periods of a time series', () => {
       '2026-11-23',
       '2026-11-30',
     ]);
+  });
+
+  it('finds the whole months of a range, for the monthly roll-ups', () => {
+    expect(wholeMonthsWithin('2025-11-26', '2026-11-25')).toEqual({
+      first: '2025-12-01',
+      last: '2026-10-01',
+    });
+    expect(wholeMonthsWithin('2026-01-01', '2026-12-31')).toEqual({
+      first: '2026-01-01',
+      last: '2026-12-01',
+    });
+    expect(wholeMonthsWithin('2024-02-01', '2024-02-29')).toEqual({
+      first: '2024-02-01',
+      last: '2024-02-01',
+    });
+    expect(wholeMonthsWithin('2024-02-01', '2024-02-28')).toBeUndefined();
+    expect(wholeMonthsWithin('2026-01-31', '2026-03-30')).toEqual({
+      first: '2026-02-01',
+      last: '2026-02-01',
+    });
+    expect(wholeMonthsWithin('2026-11-02', '2026-11-30')).toBeUndefined();
   });
 });

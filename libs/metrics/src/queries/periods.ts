@@ -37,3 +37,24 @@ export function daysBetween(from: string, to: string): number {
     (new Date(`${to}T00:00:00Z`).getTime() - new Date(`${from}T00:00:00Z`).getTime()) / DAY_MS,
   );
 }
+
+/**
+ * The whole calendar months within `from`..`to` (inclusive days), as the first days of the first and the last
+ * of them; `undefined` if the range holds no whole month.
+ */
+export function wholeMonthsWithin(from: string, to: string): { first: string; last: string } | undefined {
+  const first = from.endsWith('-01') ? from : nextMonthStart(from);
+  const last = addDays(to, 1).endsWith('-01')
+    ? monthStartOf(to)
+    : monthStartOf(addDays(monthStartOf(to), -1));
+  return first <= last ? { first, last } : undefined;
+}
+
+/** The first day of the month after the one `day` falls in. */
+export function nextMonthStart(day: string): string {
+  return monthStartOf(addDays(monthStartOf(day), 31));
+}
+
+function monthStartOf(day: string): string {
+  return `${day.slice(0, 7)}-01`;
+}
