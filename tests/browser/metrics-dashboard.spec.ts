@@ -102,7 +102,7 @@ const format = (n: number) => new Intl.NumberFormat('en-GB').format(n);
       ['exchanges failed', '0'],
     ]);
     expect(await page.locator('#corporate').getAttribute('data-signatures')).toBe('1');
-    expect(await page.locator('#corporate-chart rect.bar').count()).toBe(4);
+    expect(await page.locator('#corporate-chart rect.bar').count()).toBe(5);
     expect(offsite).toEqual([]);
 
     mkdirSync('test-output', { recursive: true });

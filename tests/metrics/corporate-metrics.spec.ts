@@ -73,6 +73,11 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
       indication: 'INDETERMINATE',
       subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
     });
+    for (const document of ['invoice #1', 'invoice #2'])
+      await http
+        .post('/corporate/signature-timestamps')
+        .send({ jws: await sign(key!, kid, document) })
+        .expect(201);
     // Validations are tallied every 10 s and at shutdown; the test does not wait for the timer.
     clock.advance(10_000);
     await app.get(ValidationTally).flush();
@@ -85,6 +90,7 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
       corporations: { registered: 2, suspended: 0, dissolved: 0 },
       representatives: { appointed: 1, revoked: 0 },
       signatures: 1,
+      sealsTimestamped: 2,
       verificationsByResult: {
         TOTAL_PASSED: 3,
         'TOTAL_FAILED/SIG_CRYPTO_FAILURE': 1,

@@ -148,13 +148,14 @@ function consentFunnel(consents) {
   ]), (v) => fmt.format(v));
 }
 
-/** Corporate identity in the range: registrations, representatives, signatures and validations by result. */
+/** Corporate identity in the range: registrations, representatives, signatures, timestamps and validations by result. */
 function corporateFigures(corporate) {
   $('corporate').dataset.signatures = String(corporate.signatures);
   barChart($('corporate-chart'), [
     { label: 'corporations registered', value: corporate.corporations.registered },
     { label: 'representatives appointed', value: corporate.representatives.appointed },
     { label: 'representative signatures', value: corporate.signatures },
+    { label: 'seal signatures timestamped', value: corporate.sealsTimestamped },
   ].concat(Object.entries(corporate.verificationsByResult).sort().map(([result, n]) => ({ label: 'validated ' + result, value: n }))), (v) => fmt.format(v));
 }
 

@@ -124,6 +124,10 @@ export const adoptionEvents = {
       signedAt: at,
     },
   }),
+  signatureTimestamped: (corporationId: string, at: string): AdoptionEvent => ({
+    type: 'SignatureTimestamped',
+    data: { corporationId, kid: 'k', sigDigest: 'd', genTime: at },
+  }),
   signatureValidationsTallied: (
     counts: { indication: string; subIndication: string | null; count: number }[],
     at: string,

@@ -106,6 +106,7 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
         corporations: { registered: 0, suspended: 0, dissolved: 0 },
         representatives: { appointed: 0, revoked: 0 },
         signatures: 0,
+        sealsTimestamped: 0,
         verificationsByResult: {},
       },
       consents: {
@@ -187,6 +188,9 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
           ],
           day,
         ),
+        e.signatureTimestamped('12345678', day),
+        e.signatureTimestamped('12345678', day),
+        e.signatureTimestamped('12345678', before),
         e.consentRequested('n1', before),
         e.consentRequested('n2', day),
         e.consentRequested('n3', day),
@@ -214,6 +218,7 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
       corporations: { registered: 2, suspended: 1, dissolved: 1 },
       representatives: { appointed: 2, revoked: 1 },
       signatures: 2,
+      sealsTimestamped: 2,
       verificationsByResult: { TOTAL_PASSED: 6, 'TOTAL_FAILED/HASH_FAILURE': 2, 'INDETERMINATE/NO_POE': 1 },
     });
     expect(summary.consents).toEqual({

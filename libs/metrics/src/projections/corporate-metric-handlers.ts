@@ -1,11 +1,11 @@
-import type { CorporationEvent, ValidationTallyEvent } from '#libs/corporate';
+import type { CorporationEvent, SignatureTimestampEvent, ValidationTallyEvent } from '#libs/corporate';
 import type { DataOf } from './event-data.js';
 import { METRICS, type MetricHandlers } from './metric-handlers.js';
 
 /**
  * Corporations registered, suspended and dissolved, representatives appointed (by role) and revoked,
- * representative signatures (by role) and signature validations by result. Organisational seals sign outside
- * the platform and its signature timestamps record nothing: the log holds no event of either to count.
+ * representative signatures (by role), seal signatures timestamped by the platform, and signature validations
+ * by result. A seal signs outside the platform: the log knows of it once the platform timestamps it.
  */
 export const corporateMetricHandlers: MetricHandlers = {
   CorporationRegistered: (event, batch) => {
@@ -31,6 +31,10 @@ export const corporateMetricHandlers: MetricHandlers = {
   SignedByRepresentative: (event, batch) => {
     const data = event.data as DataOf<CorporationEvent, 'SignedByRepresentative'>;
     batch.count(METRICS.signatures, data.signedAt, data.role);
+  },
+  SignatureTimestamped: (event, batch) => {
+    const data = event.data as DataOf<SignatureTimestampEvent, 'SignatureTimestamped'>;
+    batch.count(METRICS.sealsTimestamped, data.genTime);
   },
   /** Counted on the day the tally closed: a tally spans 10 s, so a midnight shifts a few validations at most. */
   SignatureValidationsTallied: (event, batch) => {

@@ -27,6 +27,8 @@ export const METRICS = {
   representativesRevoked: 'representatives-revoked',
   /** Representative signatures; dimension: the signer's role. */
   signatures: 'signatures',
+  /** Seal signatures the platform timestamped. */
+  sealsTimestamped: 'seals-timestamped',
   /** Signature validations; dimension: the indication, detail: the sub-indication (empty for TOTAL_PASSED). */
   signatureVerifications: 'signature-verifications',
   consentsRequested: 'consents-requested',

@@ -73,6 +73,8 @@ export interface CorporateFigures {
   readonly corporations: { registered: number; suspended: number; dissolved: number };
   readonly representatives: { appointed: number; revoked: number };
   readonly signatures: number;
+  /** Seal signatures the platform timestamped. */
+  readonly sealsTimestamped: number;
   /** By `INDICATION` or `INDICATION/SUB_INDICATION`. */
   readonly verificationsByResult: Record<string, number>;
 }
@@ -199,20 +201,30 @@ export class AdoptionQueries {
   }
 
   private async corporate(range: DateRange): Promise<CorporateFigures> {
-    const [registered, suspended, dissolved, appointed, revoked, signatures, verifications] =
-      await Promise.all([
-        this.total(METRICS.corporationsRegistered, range),
-        this.total(METRICS.corporationsSuspended, range),
-        this.total(METRICS.corporationsDissolved, range),
-        this.total(METRICS.representativesAppointed, range),
-        this.total(METRICS.representativesRevoked, range),
-        this.total(METRICS.signatures, range),
-        this.sums(METRICS.signatureVerifications, range, ['dimension', 'detail']),
-      ]);
+    const [
+      registered,
+      suspended,
+      dissolved,
+      appointed,
+      revoked,
+      signatures,
+      sealsTimestamped,
+      verifications,
+    ] = await Promise.all([
+      this.total(METRICS.corporationsRegistered, range),
+      this.total(METRICS.corporationsSuspended, range),
+      this.total(METRICS.corporationsDissolved, range),
+      this.total(METRICS.representativesAppointed, range),
+      this.total(METRICS.representativesRevoked, range),
+      this.total(METRICS.signatures, range),
+      this.total(METRICS.sealsTimestamped, range),
+      this.sums(METRICS.signatureVerifications, range, ['dimension', 'detail']),
+    ]);
     return {
       corporations: { registered, suspended, dissolved },
       representatives: { appointed, revoked },
       signatures,
+      sealsTimestamped,
       verificationsByResult: Object.fromEntries(
         [...verifications].map(([key, value]) => {
           const [indication, subIndication] = key.split('\u0000') as [string, string];
