@@ -30,7 +30,11 @@ import {
   type CommandContext,
 } from '#libs/eventsourcing';
 import { signDevicePayload, type DeviceSigner } from '#libs/identity';
-import { startHousingProvider, type HousingProvider } from '../../demo-consent/src/housing-provider.js';
+import {
+  PROOF_OF_ADDRESS,
+  startHousingProvider,
+  type HousingProvider,
+} from '../../demo-consent/src/housing-provider.js';
 import { inParallel } from './in-parallel.js';
 
 /** The one device key every demo citizen shares (see demo-data-command.ts). */
@@ -146,22 +150,7 @@ export class DemoConsents {
         {
           datasetId: DATASET,
           providerId: PROVIDER,
-          title: 'Proof of address',
-          description: 'The public housing flat a citizen rents, and since when',
-          items: [
-            { name: 'address', description: 'flat, block and estate' },
-            { name: 'since', description: 'tenancy start date' },
-            { name: 'tenancyType', description: 'public rental or home ownership' },
-          ],
-          schema: {
-            type: 'object',
-            properties: {
-              address: { type: 'string' },
-              since: { type: 'string' },
-              tenancyType: { type: 'string' },
-            },
-            additionalProperties: false,
-          },
+          ...PROOF_OF_ADDRESS,
         },
         context(`participant:${PROVIDER}`),
       ),

@@ -31,6 +31,22 @@ export interface HousingProviderOptions {
 const DISTRICTS = ['Sha Tin', 'Kwun Tong', 'Tuen Mun', 'Sham Shui Po', 'Wong Tai Sin', 'Tai Po'];
 
 /** A tenancy record per citizen, made up from the id: the housing department's data, answered from memory. */
+/** The dataset this provider serves, as it publishes it in the gateway's catalogue (under an id of the caller's). */
+export const PROOF_OF_ADDRESS = {
+  title: 'Proof of address',
+  description: 'The public housing flat a citizen rents, and since when',
+  items: [
+    { name: 'address', description: 'flat, block and estate' },
+    { name: 'since', description: 'tenancy start date' },
+    { name: 'tenancyType', description: 'public rental or home ownership' },
+  ],
+  schema: {
+    type: 'object',
+    properties: { address: { type: 'string' }, since: { type: 'string' }, tenancyType: { type: 'string' } },
+    additionalProperties: false,
+  },
+};
+
 export function tenancyOf(citizenId: string): { address: string; since: string; tenancyType: string } {
   const digest = createHash('sha256').update(citizenId).digest();
   return {

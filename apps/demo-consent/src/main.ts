@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConsentApp, GatewayError, GatewayParticipant } from '#libs/consent';
 import { CitizenApp, checkDigitOf } from '#libs/identity';
-import { startHousingProvider } from './housing-provider.js';
+import { PROOF_OF_ADDRESS, startHousingProvider } from './housing-provider.js';
 
 /**
  * The whole consented exchange against a running platform: a housing department (provider) and a social welfare
@@ -54,21 +54,7 @@ try {
       throw new Error(`registration answered ${response.status}: ${await response.text()}`);
   }
   const datasetId = `proof-of-address-${run}`;
-  await housing.call('POST', '/gateway/datasets', {
-    datasetId,
-    title: 'Proof of address',
-    description: 'The public housing flat a citizen rents, and since when',
-    items: [
-      { name: 'address', description: 'flat, block and estate' },
-      { name: 'since', description: 'tenancy start date' },
-      { name: 'tenancyType', description: 'public rental or home ownership' },
-    ],
-    schema: {
-      type: 'object',
-      properties: { address: { type: 'string' }, since: { type: 'string' }, tenancyType: { type: 'string' } },
-      additionalProperties: false,
-    },
-  });
+  await housing.call('POST', '/gateway/datasets', { datasetId, ...PROOF_OF_ADDRESS });
   console.log(`  published dataset ${datasetId}`);
 
   let citizen: ConsentApp | undefined;
