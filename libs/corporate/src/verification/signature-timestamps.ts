@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { EVENT_STORE, PlatformSigner, type CommandContext, type EventMetadata } from '#libs/eventsourcing';
+import { EVENT_STORE, metadataOf, PlatformSigner, type CommandContext } from '#libs/eventsourcing';
 import { signatureTimestampStream, type SignatureTimestamped } from '../domain/signature-timestamp.events.js';
 
 export const TIMESTAMP_PURPOSE = 'corporate-signature-timestamps';
@@ -31,16 +31,16 @@ export class SignatureTimestamps {
   async issue(claims: TimestampClaims, corporationId: string, context: CommandContext): Promise<string> {
     const token = await this.signer.sign(TIMESTAMP_PURPOSE, TIMESTAMP_TYP, { ...claims });
     const event: SignatureTimestamped = { type: 'SignatureTimestamped', data: { corporationId, ...claims } };
-    const metadata: EventMetadata = {
-      correlationId: context.correlationId,
-      causationId: context.causationId,
-      actor: context.actor,
-      occurredAt: claims.genTime,
-      schemaVersion: 1,
-    };
     await this.store.append(
       signatureTimestampStream(corporationId, claims.genTime.slice(0, 10)),
-      [{ id: randomUUID(), type: event.type, data: event.data, metadata }],
+      [
+        {
+          id: randomUUID(),
+          type: event.type,
+          data: event.data,
+          metadata: metadataOf(context, claims.genTime, 1),
+        },
+      ],
       { expectedRevision: 'any' },
     );
     return token;

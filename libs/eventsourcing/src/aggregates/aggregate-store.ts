@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainError } from '#libs/errors';
 import { WrongExpectedVersion, type EventStore, type NewEvent, type RecordedEvent } from '#libs/event-store';
 import type { Clock } from '../clock/clock.js';
-import type { CommandContext, EventMetadata } from '../metadata/event-metadata.js';
+import { metadataOf, type CommandContext, type EventMetadata } from '../metadata/event-metadata.js';
 import type { Upcasters } from '../metadata/upcasters.js';
 import { deterministicUuid } from './deterministic-uuid.js';
 import type { DomainEvent, Evolver } from './domain-event.js';
@@ -132,13 +132,7 @@ export class AggregateStore {
               id: randomUUID(),
               type: 'IdempotencyKeyUsed',
               data: { fingerprint, stream },
-              metadata: {
-                correlationId: context.correlationId,
-                causationId: context.causationId,
-                actor: context.actor,
-                occurredAt: this.clock.now().toISOString(),
-                schemaVersion: 1,
-              },
+              metadata: metadataOf(context, this.clock.now().toISOString(), 1),
             },
           ],
           { expectedRevision: 'no_stream' },
@@ -154,11 +148,7 @@ export class AggregateStore {
     const occurredAt = this.clock.now().toISOString();
     return events.map((event, index) => {
       const metadata: EventMetadata = {
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        actor: context.actor,
-        occurredAt,
-        schemaVersion: this.upcasters.currentVersion(event.type),
+        ...metadataOf(context, occurredAt, this.upcasters.currentVersion(event.type)),
         ...(context.idempotency && {
           idempotencyKey: context.idempotency.key,
           requestFingerprint: context.idempotency.fingerprint,

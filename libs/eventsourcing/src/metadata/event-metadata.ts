@@ -25,3 +25,18 @@ export interface Idempotency {
   /** A hash of the request, so that the same key sent with a different request is refused, not replayed. */
   readonly fingerprint: string;
 }
+
+/** The metadata of an event a command writes: who asked and why, from its context, and when it happened. */
+export function metadataOf(
+  context: CommandContext,
+  occurredAt: string,
+  schemaVersion: number,
+): EventMetadata {
+  return {
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    actor: context.actor,
+    occurredAt,
+    schemaVersion,
+  };
+}

@@ -260,10 +260,7 @@ class ProjectionLoop {
         } else if (batch.size >= this.options.batchSize) {
           await this.commit(batch);
           batch = this.newBatch();
-          // A catch-up on the embedded store runs on settled promises alone, so the event loop never reaches a
-          // macrotask: HTTP requests and timers would wait until the whole log is read. One turn per batch.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          turns.watch();
+          await turns.letTurn();
         }
         if (next.done) break;
         batch.add(next.value);
@@ -445,6 +442,16 @@ class LoopTurns {
       this.waiting?.(PAUSED);
       this.waiting = undefined;
     });
+  }
+
+  /**
+   * A catch-up on the embedded store runs on settled promises alone, so the event loop would never reach a
+   * macrotask: HTTP requests and timers would wait until the whole log is read. Called once per batch, this lets
+   * the loop turn, then watches for the next turn.
+   */
+  async letTurn(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.watch();
   }
 
   race<T>(pending: Promise<T>): Promise<T | typeof PAUSED> {
