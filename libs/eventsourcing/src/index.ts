@@ -20,5 +20,6 @@ export * from './pii/index.js';
 export * from './http/admin.guard.js';
 export * from './http/administrator-tokens.js';
 export * from './signing/platform-signer.js';
+export * from './signing/jws-algorithms.js';
 export * from './observability/append-timings.js';
 export * from './clock/periodic-task.js';

@@ -1,4 +1,5 @@
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { JWS_ALGORITHMS, jwsSignatureVerifies, keyTypeOf } from '#libs/eventsourcing';
 
 /**
  * Compact JWS/JWT verification with node:crypto, for the gateway's hot paths (every exchange verifies a
@@ -7,28 +8,6 @@ import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto'
  * an allow-list of algorithms, each bound to its key type, no key ever taken from the token, `crit` refused,
  * and the registered claims checked as `jwtVerify` checks them.
  */
-
-type Algorithm = {
-  readonly digest: string | null;
-  /** The key types (node's `asymmetricKeyType`, and for EC its curve) the algorithm may be used with. */
-  readonly keyType: 'ec-prime256v1' | 'rsa' | 'ed25519';
-  readonly options?: { dsaEncoding?: 'ieee-p1363'; padding?: number; saltLength?: number };
-};
-
-const pss = (bytes: number) => ({ padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bytes });
-const pkcs1 = { padding: constants.RSA_PKCS1_PADDING };
-
-const ALGORITHMS: Readonly<Record<string, Algorithm>> = {
-  ES256: { digest: 'sha256', keyType: 'ec-prime256v1', options: { dsaEncoding: 'ieee-p1363' } },
-  PS256: { digest: 'sha256', keyType: 'rsa', options: pss(32) },
-  PS384: { digest: 'sha384', keyType: 'rsa', options: pss(48) },
-  PS512: { digest: 'sha512', keyType: 'rsa', options: pss(64) },
-  RS256: { digest: 'sha256', keyType: 'rsa', options: pkcs1 },
-  RS384: { digest: 'sha384', keyType: 'rsa', options: pkcs1 },
-  RS512: { digest: 'sha512', keyType: 'rsa', options: pkcs1 },
-  EdDSA: { digest: null, keyType: 'ed25519' },
-  Ed25519: { digest: null, keyType: 'ed25519' },
-};
 
 const MIN_RSA_BITS = 2048;
 const KEY_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
@@ -72,11 +51,6 @@ export function verifyingKeysOf(jwks: { readonly keys: readonly Record<string, u
   });
 }
 
-const keyTypeOf = (key: KeyObject): string =>
-  key.asymmetricKeyType === 'ec'
-    ? `ec-${key.asymmetricKeyDetails?.namedCurve ?? ''}`
-    : (key.asymmetricKeyType ?? 'unknown');
-
 export interface JwtExpectations {
   readonly algorithms: readonly string[];
   readonly issuer: string;
@@ -115,14 +89,14 @@ function verifyCompact(token: string, keys: readonly VerifyingKey[], algorithms:
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
   const header = jsonObjectOf(encodedHeader, 'header');
   const alg = header['alg'];
-  if (typeof alg !== 'string' || !algorithms.includes(alg) || !Object.hasOwn(ALGORITHMS, alg)) {
+  if (typeof alg !== 'string' || !algorithms.includes(alg) || !Object.hasOwn(JWS_ALGORITHMS, alg)) {
     throw new JwtInvalid('algorithm not accepted');
   }
   if (KEY_HEADERS.some((name) => name in header))
     throw new JwtInvalid('the key is never taken from the token');
   // No extension is understood here, so none may be critical (RFC 7515 §4.1.11); b64:false comes only with crit.
   if ('crit' in header || 'b64' in header) throw new JwtInvalid('unsupported critical header');
-  const algorithm = ALGORITHMS[alg]!;
+  const algorithm = JWS_ALGORITHMS[alg]!;
   const kid = header['kid'];
   const candidates = keys.filter(
     (k) =>
@@ -132,13 +106,7 @@ function verifyCompact(token: string, keys: readonly VerifyingKey[], algorithms:
   );
   const input = Buffer.from(`${encodedHeader}.${encodedPayload}`, 'ascii');
   const signature = Buffer.from(encodedSignature, 'base64url');
-  const verified = candidates.some(({ key }) => {
-    try {
-      return verify(algorithm.digest, input, { key, ...algorithm.options }, signature);
-    } catch {
-      return false;
-    }
-  });
+  const verified = candidates.some(({ key }) => jwsSignatureVerifies(alg, key, input, signature));
   if (!verified) throw new JwtInvalid('signature not valid');
   return { header, payload: jsonObjectOf(encodedPayload, 'payload') };
 }

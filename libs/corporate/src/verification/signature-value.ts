@@ -1,11 +1,12 @@
-import { constants, verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { jwsSignatureVerifies } from '#libs/eventsourcing';
 
 /** `alg` as the key's allow-list names it: `Ed25519` is registered as the fully-specified EdDSA. */
 export const canonicalAlgorithm = (alg: string): string => (alg === 'Ed25519' ? 'EdDSA' : alg);
 
 /**
- * The raw check of a JWS signature value with an already imported key (sync: no thread-pool hop for a
- * sub-millisecond operation). Only algorithms the key's allow-list admits ever reach here.
+ * The raw check of a JWS signature value with the key's imported KeyObject. Only algorithms the key's
+ * allow-list admits ever reach here; an ES256 value must be r||s, 64 bytes.
  */
 export function signatureValueVerifies(
   alg: string,
@@ -13,28 +14,7 @@ export function signatureValueVerifies(
   input: Buffer,
   signature: Buffer,
 ): boolean {
-  try {
-    switch (canonicalAlgorithm(alg)) {
-      case 'ES256':
-        // JWS carries r||s (64 bytes), not DER.
-        return (
-          signature.length === 64 && verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature)
-        );
-      case 'EdDSA':
-        return verify(null, input, key, signature);
-      case 'RS256':
-        return verify('sha256', input, { key, padding: constants.RSA_PKCS1_PADDING }, signature);
-      case 'PS256':
-        return verify(
-          'sha256',
-          input,
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
-          signature,
-        );
-      default:
-        return false;
-    }
-  } catch {
-    return false;
-  }
+  const canonical = canonicalAlgorithm(alg);
+  if (canonical === 'ES256' && signature.length !== 64) return false;
+  return jwsSignatureVerifies(canonical, key, input, signature);
 }
