@@ -80,6 +80,12 @@ describe('the citizen-app simulator page, companies', () => {
       .type('form')
       .send({ document: 'x' })
       .expect(404);
+    const empty = await browser
+      .post(`/demo/app/corporations/${corporationId}/sign`)
+      .type('form')
+      .send({ document: '' })
+      .expect(400);
+    expect(empty.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('at a corporate login, offers the companies covering that e-service and approves acting for one', async () => {
