@@ -1,16 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import {
   AggregateStore,
   CLOCK,
+  PeriodicService,
   READ_MODELS,
-  runPeriodically,
   type Clock,
   type ReadModelDatabase,
 } from '#libs/eventsourcing';
@@ -27,29 +21,20 @@ const BATCH = 500;
  * of it (webhooks) and the log says when. Exchanges never wait for it: their decision checks the time itself.
  */
 @Injectable()
-export class ConsentExpirySweep implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ConsentExpiry');
+export class ConsentExpirySweep extends PeriodicService {
   private readonly db: Kysely<CitizenConsentsTables>;
-  private task: { stop(): Promise<void> } | undefined;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
     private readonly aggregates: AggregateStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    super(SWEEP_MS, new Logger('ConsentExpiry'), 'expiry sweep failed');
     this.db = readModels.db as Kysely<CitizenConsentsTables>;
   }
 
-  onApplicationBootstrap(): void {
-    this.task = runPeriodically(
-      SWEEP_MS,
-      () => this.sweep(),
-      (error) => this.logger.warn(`expiry sweep failed: ${(error as Error).name}`),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task?.stop();
+  protected runOnce(): Promise<number> {
+    return this.sweep();
   }
 
   /** Expires what is due now; answers how many consents it expired. */

@@ -1,16 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Kysely } from 'kysely';
 import {
   CLOCK,
+  PeriodicService,
   PlatformSigner,
   READ_MODELS,
-  runPeriodically,
   type Clock,
   type ReadModelDatabase,
 } from '#libs/eventsourcing';
@@ -31,10 +25,8 @@ export const webhookRetryDelayMs = (attempts: number): number => 1000 * 2 ** (at
  * given up. Delivery is at least once: an instance that stops mid-send sends again.
  */
 @Injectable()
-export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ConsentWebhooks');
+export class WebhookDispatcher extends PeriodicService {
   private readonly db: Kysely<ConsentWebhookTables>;
-  private task: { stop(): Promise<void> } | undefined;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
@@ -42,19 +34,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentOptions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    super(POLL_MS, new Logger('ConsentWebhooks'), 'webhook round failed');
     this.db = readModels.db as Kysely<ConsentWebhookTables>;
   }
 
-  onApplicationBootstrap(): void {
-    this.task = runPeriodically(
-      POLL_MS,
-      () => this.sendDue(),
-      (error) => this.logger.warn(`webhook round failed: ${(error as Error).name}`),
-    );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task?.stop();
+  protected runOnce(): Promise<number> {
+    return this.sendDue();
   }
 
   /** Sends every delivery due now; answers how many were attempted. */

@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
-import { CLOCK, EVENT_STORE, runPeriodically, type Clock, type EventMetadata } from '#libs/eventsourcing';
+import { CLOCK, EVENT_STORE, PeriodicService, type Clock, type EventMetadata } from '#libs/eventsourcing';
 import {
   validationTallyStream,
   type SignatureValidationsTallied,
@@ -22,17 +16,16 @@ export const TALLY_FLUSH_MS = 10_000;
  * the counts as one `SignatureValidationsTallied` every 10 s when there are any, and on shutdown.
  */
 @Injectable()
-export class ValidationTally implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ValidationTally');
+export class ValidationTally extends PeriodicService {
   private counts = new Map<string, number>();
   private since: Date;
-  private task: { stop(): Promise<void> } | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
+    super(TALLY_FLUSH_MS, new Logger('ValidationTally'), 'validation tally not written, kept for the next');
     this.since = clock.now();
   }
 
@@ -41,17 +34,12 @@ export class ValidationTally implements OnApplicationBootstrap, OnApplicationShu
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 
-  onApplicationBootstrap(): void {
-    this.task = runPeriodically(
-      TALLY_FLUSH_MS,
-      () => this.flush(),
-      (error) =>
-        this.logger.warn(`validation tally not written, kept for the next: ${(error as Error).name}`),
-    );
+  protected runOnce(): Promise<void> {
+    return this.flush();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.task?.stop();
+  override async onApplicationShutdown(): Promise<void> {
+    await super.onApplicationShutdown();
     await this.flush();
   }
 
