@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type request from 'supertest';
 import { storageTargets } from '../support/storage-targets.js';
 import {
   newKey,
@@ -9,7 +7,7 @@ import {
   registeredCorporation,
   sign,
   signFlattened,
-  startCorporatePlatform,
+  corporatePlatformFor,
   type CorporateKey,
 } from './corporate-platform.js';
 
@@ -24,9 +22,7 @@ interface Attack {
 }
 
 describe.each(storageTargets('corporate_attacks'))('attack corpus of JWS on %s', (_name, target) => {
-  let app: NestExpressApplication;
-  let http: ReturnType<typeof request>;
-  let drop: () => Promise<void>;
+  const platform = corporatePlatformFor(target);
   let key: CorporateKey;
   let kid: string;
   let otherKid: string;
@@ -45,19 +41,12 @@ describe.each(storageTargets('corporate_attacks'))('attack corpus of JWS on %s',
   const genuine = () => sign(key, kid);
 
   beforeAll(async () => {
-    const storage = await target.create();
-    drop = storage.drop;
-    ({ app, http } = await startCorporatePlatform(storage.config));
-    const registered = await registeredCorporation(http, 'ES256');
+    const registered = await registeredCorporation(platform.http, 'ES256');
     key = registered.key!;
     kid = registered.kid;
-    otherKid = (await registeredCorporation(http, 'ES256')).kid;
+    otherKid = (await registeredCorporation(platform.http, 'ES256')).kid;
     rsa = newKey('PS256');
-    rsaKid = await registerKey(http, registered.corporationId, rsa, { algorithms: ['PS256'] });
-  });
-  afterAll(async () => {
-    await app.close();
-    await drop();
+    rsaKid = await registerKey(platform.http, registered.corporationId, rsa, { algorithms: ['PS256'] });
   });
 
   const attacks: Attack[] = [
@@ -396,7 +385,7 @@ describe.each(storageTargets('corporate_attacks'))('attack corpus of JWS on %s',
   it.each(attacks.map((attack) => [attack.name, attack] as const))(
     '%s: never TOTAL_PASSED, never a 5xx',
     async (_attackName, attack) => {
-      const response = await http.post('/corporate/signatures/validation').send(await attack.body());
+      const response = await platform.http.post('/corporate/signatures/validation').send(await attack.body());
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
         indication: attack.indication,
@@ -407,14 +396,14 @@ describe.each(storageTargets('corporate_attacks'))('attack corpus of JWS on %s',
   );
 
   it('answers a body that is not a validation request with a 400, not a report', async () => {
-    const missing = await http.post('/corporate/signatures/validation').send({}).expect(400);
+    const missing = await platform.http.post('/corporate/signatures/validation').send({}).expect(400);
     expect(missing.body.code).toBe('VALIDATION_FAILED');
-    const extra = await http
+    const extra = await platform.http
       .post('/corporate/signatures/validation')
       .send({ jws: await genuine(), key: key.publicJwk })
       .expect(400);
     expect(extra.body.code).toBe('VALIDATION_FAILED');
-    await http
+    await platform.http
       .post('/corporate/signatures/validation')
       .set('content-type', 'application/json')
       .send('{"jws":')

@@ -1,9 +1,11 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CompactSign, FlattenedSign } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { ManualClock, type StorageConfig } from '#libs/eventsourcing';
 import { CitizenApp } from '#libs/identity';
+import type { StorageTarget } from '../support/storage-targets.js';
 import { hkidFor, startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
 export const admin = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
@@ -52,6 +54,27 @@ export async function startCorporatePlatform(storage: StorageConfig) {
   const { app, baseUrl } = await startListeningTestPlatform(storage, {}, { clock });
   const http = request(app.getHttpServer());
   return { app: app as NestExpressApplication, http, clock, baseUrl };
+}
+
+export type CorporatePlatform = Awaited<ReturnType<typeof startCorporatePlatform>>;
+
+/**
+ * The platform on `target` for the enclosing `describe`: started before its tests and stopped, its storage
+ * dropped, after them. The fields are there once the tests run.
+ */
+export function corporatePlatformFor(target: StorageTarget): CorporatePlatform {
+  const platform = {} as CorporatePlatform;
+  let drop: () => Promise<void> = async () => {};
+  beforeAll(async () => {
+    const storage = await target.create();
+    drop = storage.drop;
+    Object.assign(platform, await startCorporatePlatform(storage.config));
+  });
+  afterAll(async () => {
+    await platform.app.close();
+    await drop();
+  });
+  return platform;
 }
 
 let brSeq = 0;

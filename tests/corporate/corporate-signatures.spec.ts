@@ -1,7 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type request from 'supertest';
-import type { ManualClock } from '#libs/eventsourcing';
+import { describe, expect, it } from '@jest/globals';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/eventsourcing';
 import { storageTargets } from '../support/storage-targets.js';
@@ -13,7 +10,7 @@ import {
   registeredCorporation,
   sign,
   signFlattened,
-  startCorporatePlatform,
+  corporatePlatformFor,
 } from './corporate-platform.js';
 
 const HOUR = 3_600_000;
@@ -21,58 +18,44 @@ const HOUR = 3_600_000;
 describe.each(storageTargets('corporate'))(
   'corporate identity and signatures over HTTP on %s',
   (_name, target) => {
-    let app: NestExpressApplication;
-    let http: ReturnType<typeof request>;
-    let clock: ManualClock;
-    let baseUrl: string;
-    let drop: () => Promise<void>;
+    const platform = corporatePlatformFor(target);
 
     const validate = (body: Record<string, unknown>) =>
-      http.post('/corporate/signatures/validation').send(body).expect(200);
+      platform.http.post('/corporate/signatures/validation').send(body).expect(200);
     const timestamp = async (jws: unknown, detachedPayload?: string) =>
       (
-        await http
+        await platform.http
           .post('/corporate/signature-timestamps')
           .send({ jws, ...(detachedPayload !== undefined && { detachedPayload }) })
           .expect(201)
       ).body as { timestamp: string; genTime: string };
 
-    beforeAll(async () => {
-      const storage = await target.create();
-      drop = storage.drop;
-      ({ app, http, clock, baseUrl } = await startCorporatePlatform(storage.config));
-    });
-    afterAll(async () => {
-      await app.close();
-      await drop();
-    });
-
     describe('corporations and representatives', () => {
       it('registers a corporation by its BR number, once; refuses a malformed number', async () => {
         const body = { brNumber: '12345678', crNumber: '7654321', nameEn: 'Kowloon Ferries Limited' };
-        const created = await http.post('/admin/corporations').set(admin).send(body).expect(201);
+        const created = await platform.http.post('/admin/corporations').set(admin).send(body).expect(201);
         expect(created.body).toMatchObject({ corporationId: '12345678', status: 'active', appointments: [] });
-        const again = await http.post('/admin/corporations').set(admin).send(body).expect(409);
+        const again = await platform.http.post('/admin/corporations').set(admin).send(body).expect(409);
         expect(again.body.code).toBe('CORPORATION_ALREADY_REGISTERED');
-        const bad = await http
+        const bad = await platform.http
           .post('/admin/corporations')
           .set(admin)
           .send({ ...body, brNumber: '1234-567' })
           .expect(400);
         expect(bad.body.code).toBe('VALIDATION_FAILED');
-        await http.post('/admin/corporations').send(body).expect(401);
+        await platform.http.post('/admin/corporations').send(body).expect(401);
       });
 
       it('appoints, changes and revokes a representative, each an event on the corporation stream', async () => {
-        const { corporationId } = await registeredCorporation(http);
-        const { citizenId } = await registeredCitizen(baseUrl, clock);
-        const unknown = await http
+        const { corporationId } = await registeredCorporation(platform.http);
+        const { citizenId } = await registeredCitizen(platform.baseUrl, platform.clock);
+        const unknown = await platform.http
           .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
           .send({ citizenId: 'no-such-citizen', role: 'user', eservices: ['etax'] })
           .expect(422);
         expect(unknown.body.code).toBe('CITIZEN_NOT_FOUND');
-        const appointed = await http
+        const appointed = await platform.http
           .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
           .send({ citizenId, role: 'authorised-signatory', eservices: ['etax'] })
@@ -83,28 +66,28 @@ describe.each(storageTargets('corporate'))(
           role: 'authorised-signatory',
           eservices: ['etax'],
         });
-        const twice = await http
+        const twice = await platform.http
           .post(`/corporate/corporations/${corporationId}/appointments`)
           .set(admin)
           .send({ citizenId, role: 'user', eservices: ['*'] })
           .expect(409);
         expect(twice.body.code).toBe('ALREADY_APPOINTED');
 
-        const changed = await http
+        const changed = await platform.http
           .patch(`/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}`)
           .set(admin)
           .send({ role: 'administrator', eservices: ['*'] })
           .expect(200);
         expect(changed.body.appointments[0]).toMatchObject({ role: 'administrator', eservices: ['*'] });
-        const revoked = await http
+        const revoked = await platform.http
           .post(
             `/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`,
           )
           .set(admin)
           .send({ reason: 'left the company' })
           .expect(200);
-        expect(revoked.body.appointments[0].revokedAt).toBe(clock.now().toISOString());
-        const again = await http
+        expect(revoked.body.appointments[0].revokedAt).toBe(platform.clock.now().toISOString());
+        const again = await platform.http
           .post(
             `/corporate/corporations/${corporationId}/appointments/${appointment.appointmentId}/revocation`,
           )
@@ -113,7 +96,7 @@ describe.each(storageTargets('corporate'))(
           .expect(409);
         expect(again.body.code).toBe('APPOINTMENT_ENDED');
 
-        const store = app.get<EventStore>(EVENT_STORE);
+        const store = platform.app.get<EventStore>(EVENT_STORE);
         const types = (await store.readStream(`corporation-${corporationId}`)).map((e) => e.type);
         expect(types).toEqual([
           'CorporationRegistered',
@@ -124,10 +107,10 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('answers a retried write under the same Idempotency-Key once', async () => {
-        const { corporationId } = await registeredCorporation(http);
-        const { citizenId } = await registeredCitizen(baseUrl, clock);
+        const { corporationId } = await registeredCorporation(platform.http);
+        const { citizenId } = await registeredCitizen(platform.baseUrl, platform.clock);
         const send = () =>
-          http
+          platform.http
             .post(`/corporate/corporations/${corporationId}/appointments`)
             .set({ ...admin, 'Idempotency-Key': `appoint-${corporationId}` })
             .send({ citizenId, role: 'user', eservices: ['etax'] })
@@ -142,7 +125,7 @@ describe.each(storageTargets('corporate'))(
     describe('keys and validation', () => {
       it('passes a seal signature of every algorithm, compact and JSON, attached and detached', async () => {
         for (const alg of ['ES256', 'EdDSA', 'RS256', 'PS256'] as const) {
-          const { corporationId, key, kid } = await registeredCorporation(http, alg);
+          const { corporationId, key, kid } = await registeredCorporation(platform.http, alg);
           const report = (await validate({ jws: await sign(key!, kid) })).body;
           expect(report).toMatchObject({
             indication: 'TOTAL_PASSED',
@@ -150,7 +133,7 @@ describe.each(storageTargets('corporate'))(
           });
           expect(report.subIndication).toBeUndefined();
         }
-        const { key, kid } = await registeredCorporation(http, 'ES256');
+        const { key, kid } = await registeredCorporation(platform.http, 'ES256');
         const flattened = await signFlattened(key!, kid, '{"invoice":42}');
         expect((await validate({ jws: flattened })).body.indication).toBe('TOTAL_PASSED');
         const general = {
@@ -175,11 +158,11 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('validates a batch, one report per signature in the order sent; refuses an empty or oversize batch', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const good = await sign(key!, kid, 'invoice 1');
         const [h, , s] = good.split('.');
         const tampered = `${h}.${Buffer.from('invoice 2').toString('base64url')}.${s}`;
-        const { body } = await http
+        const { body } = await platform.http
           .post('/corporate/signatures/validations')
           .send({ signatures: [{ jws: good }, { jws: tampered }, { jws: 'not a jws' }, { jws: good }] })
           .expect(200);
@@ -191,7 +174,7 @@ describe.each(storageTargets('corporate'))(
         expect(body.reports[0]).toMatchObject({ signer: { corporationId, kid } });
 
         for (const signatures of [[], Array.from({ length: 101 }, () => ({ jws: good })), [{}]]) {
-          const refused = await http
+          const refused = await platform.http
             .post('/corporate/signatures/validations')
             .send({ signatures })
             .expect(400);
@@ -200,7 +183,7 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('supports unencoded detached payloads (RFC 7797 b64=false)', async () => {
-        const { key, kid } = await registeredCorporation(http, 'ES256');
+        const { key, kid } = await registeredCorporation(platform.http, 'ES256');
         const document = 'a document. with dots, $ and unicode: 海港';
         const flattened = await signFlattened(key!, kid, document, { b64: false, crit: ['b64'] });
         const jws = `${flattened.protected}..${flattened.signature}`;
@@ -214,12 +197,12 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('judges at the timestamped signing time: a key revoked later still passes, without proof it is indeterminate', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const jws = await sign(key!, kid);
         const { timestamp: token, genTime } = await timestamp(jws);
-        expect(genTime).toBe(clock.now().toISOString());
-        clock.advance(HOUR);
-        await http
+        expect(genTime).toBe(platform.clock.now().toISOString());
+        platform.clock.advance(HOUR);
+        await platform.http
           .post(`/corporate/corporations/${corporationId}/keys/${kid}/revocation`)
           .set(admin)
           .send({ reason: 'superseded' })
@@ -232,21 +215,21 @@ describe.each(storageTargets('corporate'))(
           indication: 'INDETERMINATE',
           subIndication: 'REVOKED_NO_POE',
         });
-        const refused = await http.post('/corporate/signature-timestamps').send({ jws }).expect(422);
+        const refused = await platform.http.post('/corporate/signature-timestamps').send({ jws }).expect(422);
         expect(refused.body.code).toBe('SIGNATURE_NOT_VALID');
       });
 
       it('records every timestamp it issues, and none for a signature it refuses', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const jws = await sign(key!, kid, 'bill of lading');
-        const { timestamp: token, genTime } = await http
+        const { timestamp: token, genTime } = await platform.http
           .post('/corporate/signature-timestamps')
           .set('X-Correlation-Id', 'timestamp-audit-1')
           .send({ jws })
           .expect(201)
           .then((r) => r.body as { timestamp: string; genTime: string });
         const stream = `corporateTimestamps-${corporationId}:${genTime.slice(0, 10)}`;
-        const recorded = await app.get<EventStore>(EVENT_STORE).readStream(stream);
+        const recorded = await platform.app.get<EventStore>(EVENT_STORE).readStream(stream);
         const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as object;
         expect(recorded.map((e) => ({ type: e.type, data: e.data }))).toEqual([
           { type: 'SignatureTimestamped', data: { corporationId, ...claims } },
@@ -256,24 +239,24 @@ describe.each(storageTargets('corporate'))(
           occurredAt: genTime,
         });
 
-        await http
+        await platform.http
           .post('/corporate/signature-timestamps')
           .send({ jws: `${jws}x` })
           .expect(422);
-        expect(await app.get<EventStore>(EVENT_STORE).readStream(stream)).toHaveLength(1);
+        expect(await platform.app.get<EventStore>(EVENT_STORE).readStream(stream)).toHaveLength(1);
       });
 
       it('fails a signature timestamped after the key was compromised, passes one before', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const early = await sign(key!, kid, 'early');
         const earlyToken = (await timestamp(early)).timestamp;
-        clock.advance(HOUR);
-        const compromisedSince = clock.now().toISOString();
-        clock.advance(HOUR);
+        platform.clock.advance(HOUR);
+        const compromisedSince = platform.clock.now().toISOString();
+        platform.clock.advance(HOUR);
         const late = await sign(key!, kid, 'late');
         const lateToken = (await timestamp(late)).timestamp;
-        clock.advance(HOUR);
-        await http
+        platform.clock.advance(HOUR);
+        await platform.http
           .post(`/corporate/corporations/${corporationId}/keys/${kid}/revocation`)
           .set(admin)
           .send({ reason: 'compromised', compromisedSince })
@@ -291,12 +274,12 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('ends a rotated key: its new signatures fail, the successor signs', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const before = await sign(key!, kid);
         const beforeToken = (await timestamp(before)).timestamp;
-        clock.advance(HOUR);
+        platform.clock.advance(HOUR);
         const successor = newKey('EdDSA');
-        const rotated = await http
+        const rotated = await platform.http
           .post(`/corporate/corporations/${corporationId}/keys/${kid}/rotation`)
           .set(admin)
           .send({ successor: { publicJwk: successor.publicJwk } })
@@ -313,19 +296,23 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('keeps the signatures of a dissolved corporation made before, refuses what comes after', async () => {
-        const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
+        const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
         const jws = await sign(key!, kid);
         const token = (await timestamp(jws)).timestamp;
-        clock.advance(HOUR);
-        await http.post(`/admin/corporations/${corporationId}/dissolution`).set(admin).send({}).expect(200);
+        platform.clock.advance(HOUR);
+        await platform.http
+          .post(`/admin/corporations/${corporationId}/dissolution`)
+          .set(admin)
+          .send({})
+          .expect(200);
         expect((await validate({ jws, timestamp: token })).body.indication).toBe('TOTAL_PASSED');
         const later = await sign(key!, kid, 'after dissolution');
         expect((await validate({ jws: later })).body).toMatchObject({
           indication: 'INDETERMINATE',
           subIndication: 'REVOKED_NO_POE',
         });
-        await http.post('/corporate/signature-timestamps').send({ jws: later }).expect(422);
-        const refused = await http
+        await platform.http.post('/corporate/signature-timestamps').send({ jws: later }).expect(422);
+        const refused = await platform.http
           .post(`/corporate/corporations/${corporationId}/keys`)
           .set(admin)
           .send({ publicJwk: newKey().publicJwk })
@@ -334,10 +321,10 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('refuses private, weak and mismatched keys, and a key another corporation holds', async () => {
-        const { corporationId } = await registeredCorporation(http);
+        const { corporationId } = await registeredCorporation(platform.http);
         const es = newKey('ES256');
         const post = (body: object) =>
-          http.post(`/corporate/corporations/${corporationId}/keys`).set(admin).send(body);
+          platform.http.post(`/corporate/corporations/${corporationId}/keys`).set(admin).send(body);
         const privateJwk = es.privateKey.export({ format: 'jwk' });
         expect((await post({ publicJwk: privateJwk }).expect(400)).body.code).toBe('SIGNING_KEY_INVALID');
         expect((await post({ publicJwk: es.publicJwk, algorithms: ['RS256'] }).expect(400)).body.code).toBe(
@@ -346,15 +333,15 @@ describe.each(storageTargets('corporate'))(
         expect((await post({ publicJwk: { kty: 'oct', k: 'c2VjcmV0' } }).expect(400)).body.code).toBe(
           'SIGNING_KEY_INVALID',
         );
-        const { key } = await registeredCorporation(http, 'ES256');
+        const { key } = await registeredCorporation(platform.http, 'ES256');
         expect((await post({ publicJwk: key!.publicJwk }).expect(409)).body.code).toBe(
           'SIGNING_KEY_ALREADY_REGISTERED',
         );
       });
 
       it('publishes every corporation key with its history, and the timestamp keys', async () => {
-        const { corporationId, kid } = await registeredCorporation(http, 'ES256');
-        const { body } = await http
+        const { corporationId, kid } = await registeredCorporation(platform.http, 'ES256');
+        const { body } = await platform.http
           .get(`/corporate/verification-keys?corporationId=${corporationId}`)
           .expect(200);
         expect(body.corporations).toHaveLength(1);
@@ -364,10 +351,10 @@ describe.each(storageTargets('corporate'))(
       });
 
       it('refuses keys whose validity has not started, with a signing time before it', async () => {
-        const { corporationId } = await registeredCorporation(http);
+        const { corporationId } = await registeredCorporation(platform.http);
         const key = newKey();
-        const validFrom = new Date(clock.now().getTime() + HOUR).toISOString();
-        const kid = await registerKey(http, corporationId, key, { validFrom });
+        const validFrom = new Date(platform.clock.now().getTime() + HOUR).toISOString();
+        const kid = await registerKey(platform.http, corporationId, key, { validFrom });
         expect((await validate({ jws: await sign(key, kid) })).body).toMatchObject({
           indication: 'TOTAL_FAILED',
           subIndication: 'NOT_YET_VALID',

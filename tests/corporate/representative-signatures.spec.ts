@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type request from 'supertest';
-import type { ManualClock } from '#libs/eventsourcing';
 import type { CitizenApp } from '#libs/identity';
 import { storageTargets } from '../support/storage-targets.js';
 import {
@@ -10,7 +7,7 @@ import {
   appointed,
   registeredCitizen,
   registeredCorporation,
-  startCorporatePlatform,
+  corporatePlatformFor,
 } from './corporate-platform.js';
 
 const HOUR = 3_600_000;
@@ -24,38 +21,29 @@ const payloadFor = (corporationId: string, digest = documentDigest) => ({
 });
 
 describe.each(storageTargets('corporate_reps'))('representative signatures on %s', (_name, target) => {
-  let app: NestExpressApplication;
-  let http: ReturnType<typeof request>;
-  let clock: ManualClock;
-  let baseUrl: string;
-  let drop: () => Promise<void>;
+  const platform = corporatePlatformFor(target);
 
-  const citizen = () => registeredCitizen(baseUrl, clock);
+  const citizen = () => registeredCitizen(platform.baseUrl, platform.clock);
   const appoint = (corporationId: string, citizenId: string, extra: object = {}) =>
-    appointed(http, corporationId, citizenId, { role: 'authorised-signatory', eservices: ['*'], ...extra });
+    appointed(platform.http, corporationId, citizenId, {
+      role: 'authorised-signatory',
+      eservices: ['*'],
+      ...extra,
+    });
   const signFor = async (phone: CitizenApp, corporationId: string, digest = documentDigest) =>
-    http
+    platform.http
       .post(`/corporate/corporations/${corporationId}/representative-signatures`)
       .send({ ...(await phone.signRequest(payloadFor(corporationId, digest))), documentDigest: digest });
-  const validate = (body: object) => http.post('/corporate/signatures/validation').send(body).expect(200);
-
-  beforeAll(async () => {
-    const storage = await target.create();
-    drop = storage.drop;
-    ({ app, http, clock, baseUrl } = await startCorporatePlatform(storage.config));
-  });
-  afterAll(async () => {
-    await app.close();
-    await drop();
-  });
+  const validate = (body: object) =>
+    platform.http.post('/corporate/signatures/validation').send(body).expect(200);
 
   it('signs for the corporation on the representative’s approval; the signature names them and holds after their revocation', async () => {
-    const { corporationId } = await registeredCorporation(http);
+    const { corporationId } = await registeredCorporation(platform.http);
     const phone = await citizen();
     const appointmentId = await appoint(corporationId, phone.citizenId);
     const signed = await signFor(phone, corporationId);
     expect(signed.status).toBe(201);
-    expect(signed.body.signedAt).toBe(clock.now().toISOString());
+    expect(signed.body.signedAt).toBe(platform.clock.now().toISOString());
 
     const passed = (await validate({ jws: signed.body.jws, document: documentB64 })).body;
     expect(passed).toMatchObject({
@@ -70,8 +58,8 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
       },
     });
 
-    clock.advance(HOUR);
-    await http
+    platform.clock.advance(HOUR);
+    await platform.http
       .post(`/corporate/corporations/${corporationId}/appointments/${appointmentId}/revocation`)
       .set(admin)
       .send({ reason: 'left the company' })
@@ -85,7 +73,7 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   });
 
   it('needs the document that was signed', async () => {
-    const { corporationId } = await registeredCorporation(http);
+    const { corporationId } = await registeredCorporation(platform.http);
     const phone = await citizen();
     await appoint(corporationId, phone.citizenId);
     const { jws } = (await signFor(phone, corporationId)).body;
@@ -111,23 +99,23 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   });
 
   it('refuses a user, an appointment that has ended, a dissolved corporation and another phone', async () => {
-    const { corporationId } = await registeredCorporation(http);
+    const { corporationId } = await registeredCorporation(platform.http);
     const user = await citizen();
     await appoint(corporationId, user.citizenId, { role: 'user' });
     expect((await signFor(user, corporationId)).body.code).toBe('NOT_A_SIGNATORY');
 
     const temporary = await citizen();
     await appoint(corporationId, temporary.citizenId, {
-      validUntil: new Date(clock.now().getTime() + HOUR).toISOString(),
+      validUntil: new Date(platform.clock.now().getTime() + HOUR).toISOString(),
     });
     expect((await signFor(temporary, corporationId)).status).toBe(201);
-    clock.advance(2 * HOUR);
+    platform.clock.advance(2 * HOUR);
     expect((await signFor(temporary, corporationId)).body.code).toBe('NOT_A_REPRESENTATIVE');
 
     const signatory = await citizen();
     await appoint(corporationId, signatory.citizenId);
     const stranger = await citizen();
-    const forged = await http
+    const forged = await platform.http
       .post(`/corporate/corporations/${corporationId}/representative-signatures`)
       .send({
         ...(await stranger.signRequest(payloadFor(corporationId))),
@@ -137,16 +125,20 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
       .expect(401);
     expect(forged.body.code).toBe('DEVICE_SIGNATURE_INVALID');
 
-    await http.post(`/admin/corporations/${corporationId}/dissolution`).set(admin).send({}).expect(200);
+    await platform.http
+      .post(`/admin/corporations/${corporationId}/dissolution`)
+      .set(admin)
+      .send({})
+      .expect(200);
     expect((await signFor(signatory, corporationId)).body.code).toBe('CORPORATION_NOT_ACTIVE');
   });
 
   it('refuses a device signature made for another document', async () => {
-    const { corporationId } = await registeredCorporation(http);
+    const { corporationId } = await registeredCorporation(platform.http);
     const phone = await citizen();
     await appoint(corporationId, phone.citizenId);
     const other = createHash('sha256').update('another').digest('base64url');
-    const response = await http
+    const response = await platform.http
       .post(`/corporate/corporations/${corporationId}/representative-signatures`)
       .send({ ...(await phone.signRequest(payloadFor(corporationId, other))), documentDigest })
       .expect(401);
@@ -154,17 +146,17 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
   });
 
   it('signs once per approval: the same signed request sent again is a replay', async () => {
-    const { corporationId } = await registeredCorporation(http);
+    const { corporationId } = await registeredCorporation(platform.http);
     const phone = await citizen();
     await appoint(corporationId, phone.citizenId);
     const approval = { ...(await phone.signRequest(payloadFor(corporationId))), documentDigest };
     const path = `/corporate/corporations/${corporationId}/representative-signatures`;
-    await http.post(path).send(approval).expect(201);
-    const replayed = await http.post(path).send(approval).expect(401);
+    await platform.http.post(path).send(approval).expect(201);
+    const replayed = await platform.http.post(path).send(approval).expect(401);
     expect(replayed.body.code).toBe('DEVICE_SIGNATURE_REPLAYED');
   });
 
-  describe('corporate administrators, from their app', () => {
+  describe('corporate administrators, from their platform.app', () => {
     const asAdministrator = async (phone: CitizenApp, method: 'POST', path: string, body: object) => {
       const { citizenId, deviceId, signature } = await phone.signRequest({
         action: 'administer-corporation',
@@ -172,14 +164,14 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
         path,
         body: body as never,
       });
-      return http
+      return platform.http
         .post(path)
         .set({ 'X-Citizen-Id': citizenId, 'X-Device-Id': deviceId, 'X-Device-Signature': signature })
         .send(body);
     };
 
     it('appoints and revokes representatives on a device-signed request of an administrator', async () => {
-      const { corporationId } = await registeredCorporation(http);
+      const { corporationId } = await registeredCorporation(platform.http);
       const administrator = await citizen();
       await appoint(corporationId, administrator.citizenId, { role: 'administrator' });
       const newcomer = await citizen();
@@ -199,7 +191,7 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
     });
 
     it('refuses a representative who is not an administrator, a signature for another request, and no credential', async () => {
-      const { corporationId } = await registeredCorporation(http);
+      const { corporationId } = await registeredCorporation(platform.http);
       const signatory = await citizen();
       await appoint(corporationId, signatory.citizenId);
       const path = `/corporate/corporations/${corporationId}/appointments`;
@@ -216,19 +208,19 @@ describe.each(storageTargets('corporate_reps'))('representative signatures on %s
         path,
         body: { ...body, role: 'user' },
       });
-      const forged = await http
+      const forged = await platform.http
         .post(path)
         .set({ 'X-Citizen-Id': citizenId, 'X-Device-Id': deviceId, 'X-Device-Signature': signature })
         .send(body)
         .expect(401);
       expect(forged.body.code).toBe('DEVICE_SIGNATURE_INVALID');
 
-      const other = await registeredCorporation(http);
+      const other = await registeredCorporation(platform.http);
       const elsewhere = `/corporate/corporations/${other.corporationId}/appointments`;
       expect((await asAdministrator(administrator, 'POST', elsewhere, body)).body.code).toBe(
         'NOT_A_CORPORATE_ADMINISTRATOR',
       );
-      expect((await http.post(path).send(body).expect(401)).body.code).toBe(
+      expect((await platform.http.post(path).send(body).expect(401)).body.code).toBe(
         'CORPORATE_ADMINISTRATOR_REQUIRED',
       );
     });

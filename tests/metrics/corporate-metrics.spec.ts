@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type request from 'supertest';
 import { ValidationTally } from '#libs/corporate';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore, type EventStore } from '#libs/event-store';
-import { EVENT_STORE, type ManualClock } from '#libs/eventsourcing';
+import { EVENT_STORE } from '#libs/eventsourcing';
 import {
   admin,
   registeredCitizen,
   registeredCorporation,
+  corporatePlatformFor,
   sign,
   startCorporatePlatform,
 } from '../corporate/corporate-platform.js';
@@ -19,38 +18,24 @@ import { eventually } from '../support/eventually.js';
 import { storageTargets } from '../support/storage-targets.js';
 
 describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics on %s', (_name, target) => {
-  let app: NestExpressApplication;
-  let http: ReturnType<typeof request>;
-  let clock: ManualClock;
-  let baseUrl: string;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const storage = await target.create();
-    drop = storage.drop;
-    ({ app, http, clock, baseUrl } = await startCorporatePlatform(storage.config));
-  });
-  afterAll(async () => {
-    await app.close();
-    await drop();
-  });
+  const platform = corporatePlatformFor(target);
 
   const summary = async () =>
-    (await http.get('/admin/metrics/summary').set(admin).expect(200)).body as {
+    (await platform.http.get('/admin/metrics/summary').set(admin).expect(200)).body as {
       corporate: { signatures: number; verificationsByResult: Record<string, number> };
     };
 
   it('counts corporations, representatives, their signatures and every validation by result', async () => {
-    const { corporationId, key, kid } = await registeredCorporation(http, 'ES256');
-    await registeredCorporation(http);
-    const phone = await registeredCitizen(baseUrl, clock);
-    await http
+    const { corporationId, key, kid } = await registeredCorporation(platform.http, 'ES256');
+    await registeredCorporation(platform.http);
+    const phone = await registeredCitizen(platform.baseUrl, platform.clock);
+    await platform.http
       .post(`/corporate/corporations/${corporationId}/appointments`)
       .set(admin)
       .send({ citizenId: phone.citizenId, role: 'authorised-signatory', eservices: ['*'] })
       .expect(201);
     const documentDigest = createHash('sha256').update('lease').digest('base64url');
-    await http
+    await platform.http
       .post(`/corporate/corporations/${corporationId}/representative-signatures`)
       .send({
         ...(await phone.signRequest({ action: 'sign-for-corporation', corporationId, documentDigest })),
@@ -59,7 +44,7 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
       .expect(201);
 
     const validate = async (body: object) =>
-      (await http.post('/corporate/signatures/validation').send(body).expect(200)).body as {
+      (await platform.http.post('/corporate/signatures/validation').send(body).expect(200)).body as {
         indication: string;
       };
     const jws = await sign(key!, kid);
@@ -74,13 +59,13 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
       subIndication: 'NO_SIGNING_CERTIFICATE_FOUND',
     });
     for (const document of ['invoice #1', 'invoice #2'])
-      await http
+      await platform.http
         .post('/corporate/signature-timestamps')
         .send({ jws: await sign(key!, kid, document) })
         .expect(201);
     // Validations are tallied every 10 s and at shutdown; the test does not wait for the timer.
-    clock.advance(10_000);
-    await app.get(ValidationTally).flush();
+    platform.clock.advance(10_000);
+    await platform.app.get(ValidationTally).flush();
 
     const { corporate } = await eventually(async () => {
       const current = await summary();
@@ -97,18 +82,18 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
         'INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND': 1,
       },
     });
-    const series = await http
+    const series = await platform.http
       .get('/admin/metrics/series/signature-verifications?from=2026-03-01&to=2026-03-01')
       .set(admin)
       .expect(200);
     expect(series.body.points).toEqual([{ period: '2026-03-01', value: 5 }]);
-    const csv = await http
+    const csv = await platform.http
       .get('/admin/metrics/series/signatures?from=2026-03-01&to=2026-03-01&format=csv')
       .set(admin)
       .expect(200);
     expect(csv.text).toBe('period,value\r\n2026-03-01,1\r\n');
     const stream = 'corporateValidations-2026-03-01';
-    const store = app.get<EventStore>(EVENT_STORE);
+    const store = platform.app.get<EventStore>(EVENT_STORE);
     const tallies = await store.readStream(stream);
     const tallied = new Map<string, number>();
     for (const { data } of tallies) {
@@ -127,7 +112,7 @@ describe.each(storageTargets('metrics_corporate'))('corporate adoption metrics o
       'INDETERMINATE/NO_SIGNING_CERTIFICATE_FOUND': 1,
     });
     // Nothing counted since: a flush writes nothing.
-    await app.get(ValidationTally).flush();
+    await platform.app.get(ValidationTally).flush();
     expect(await store.readStream(stream)).toHaveLength(tallies.length);
   });
 });
