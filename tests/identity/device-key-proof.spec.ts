@@ -27,6 +27,12 @@ afterAll(() => platform.close());
 const strangerSigns = async (payload: JsonObject) =>
   signDevicePayload((await generateKeyPair('ES256')).privateKey, payload, platform.clock.now());
 
+/** A request without its proof is bad input: 400, naming that field alone. */
+const expectProofMissing = async (call: () => Promise<unknown>, field: string) => {
+  const problem = await platform.expectRefusal(call, 400, 'VALIDATION_FAILED');
+  expect(problem.violations?.map((v) => v.field)).toEqual([field]);
+};
+
 const revealsNothing = (problem: Problem, ...secrets: string[]) => {
   for (const secret of secrets) expect(JSON.stringify(problem)).not.toContain(secret);
 };
@@ -41,8 +47,7 @@ describe('registration', () => {
     const { deviceProof: _, ...unproven } = await (
       await platform.installApp()
     ).signRegistration(personFor(++people));
-    const problem = await platform.expectRefusal(() => register(unproven), 400, 'VALIDATION_FAILED');
-    expect(problem.violations?.map((v) => v.field)).toEqual(['deviceProof']);
+    await expectProofMissing(() => register(unproven), 'deviceProof');
   });
 
   it('refuses a proof by another key, writing nothing: the HKID number is still free', async () => {
@@ -98,12 +103,7 @@ describe('moving the account to a new phone, from the app', () => {
   it('needs the new phone to sign: without it, 400 naming the field', async () => {
     const phone = await platform.registeredApp();
     const { newDeviceSignature: _, ...unproven } = await phone.signEnrolment(await platform.installApp());
-    const problem = await platform.expectRefusal(
-      () => enrol(phone.citizenId, unproven),
-      400,
-      'VALIDATION_FAILED',
-    );
-    expect(problem.violations?.map((v) => v.field)).toEqual(['newDeviceSignature']);
+    await expectProofMissing(() => enrol(phone.citizenId, unproven), 'newDeviceSignature');
   });
 
   it('refuses the proof of another key, the current phone signing for the new one included', async () => {
@@ -148,12 +148,7 @@ describe('enrolling a phone at a counter', () => {
   it('needs the new phone to sign: without it, 400 naming the field', async () => {
     const phone = await platform.registeredApp();
     const { devicePublicKey } = await platform.installApp();
-    const problem = await platform.expectRefusal(
-      () => enrol(phone.citizenId, { devicePublicKey }),
-      400,
-      'VALIDATION_FAILED',
-    );
-    expect(problem.violations?.map((v) => v.field)).toEqual(['newDeviceSignature']);
+    await expectProofMissing(() => enrol(phone.citizenId, { devicePublicKey }), 'newDeviceSignature');
   });
 
   it('refuses the proof of another key, or one made for another citizen', async () => {
