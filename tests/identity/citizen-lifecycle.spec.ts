@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { devicePublicJwk } from '../support/test-platform.js';
 import { startIdentityPlatform, type IdentityPlatform } from './identity-platform.js';
 
 let platform: IdentityPlatform;
@@ -46,18 +45,19 @@ describe('devices, from the app', () => {
     expect(await directoryEntry(phone.citizenId)).toMatchObject({ activeDevices: 0 });
     await platform.expectRefusal(() => phone.reportDeviceLost(), 403, 'DEVICE_REVOKED');
 
-    const next = await devicePublicJwk();
-    const enrolled = await platform.admin(`/admin/citizens/${phone.citizenId}/devices`, {
-      devicePublicKey: next,
+    const next = await platform.installApp();
+    const path = `/admin/citizens/${phone.citizenId}/devices`;
+    await next.enrolAtCounter(phone.citizenId, async (body) => {
+      const enrolled = await platform.admin(path, body);
+      expect(enrolled.status).toBe(201);
+      expect(enrolled.body).toMatchObject({ citizenId: phone.citizenId, activeDeviceId: next.deviceId });
     });
-    expect(enrolled.status).toBe(201);
-    expect(enrolled.body).toMatchObject({ citizenId: phone.citizenId, activeDeviceId: expect.any(String) });
     expect(await directoryEntry(phone.citizenId)).toMatchObject({ activeDevices: 1 });
-    await platform.expectRefusal(
-      () => platform.admin(`/admin/citizens/${phone.citizenId}/devices`, { devicePublicKey: next }),
-      409,
-      'DEVICE_ALREADY_ENROLLED',
-    );
+    expect(await next.updateProfile({ email: 'a@example.hk' })).toMatchObject({
+      activeDeviceId: next.deviceId,
+    });
+    const again = await next.signKeyProof(phone.citizenId);
+    await platform.expectRefusal(() => platform.admin(path, again), 409, 'DEVICE_ALREADY_ENROLLED');
   });
 
   it('an administrator reports a phone lost for a citizen who called the hotline', async () => {
@@ -69,8 +69,13 @@ describe('devices, from the app', () => {
 
   it('refuses a new device key that is not a public P-256 key, writing nothing', async () => {
     const phone = await platform.registeredApp();
+    const { newDeviceSignature } = await (await platform.installApp()).signKeyProof(phone.citizenId);
     await platform.expectRefusal(
-      () => platform.admin(`/admin/citizens/${phone.citizenId}/devices`, { devicePublicKey: { kty: 'RSA' } }),
+      () =>
+        platform.admin(`/admin/citizens/${phone.citizenId}/devices`, {
+          devicePublicKey: { kty: 'RSA' },
+          newDeviceSignature,
+        }),
       400,
       'DEVICE_KEY_INVALID',
     );

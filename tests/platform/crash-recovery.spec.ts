@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../support/eventually.js';
-import { devicePublicJwk, hkidFor } from '../support/test-platform.js';
+import { hkidFor, signedRegistration } from '../support/test-platform.js';
 import { startPlatformProcess, type PlatformProcess } from '../support/platform-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'platform-crash-'));
@@ -14,12 +14,13 @@ async function register(url: string, n: number): Promise<string | undefined> {
     const response = await fetch(`${url}/citizens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        nameEn: `CITIZEN ${n}`,
-        hkid: hkidFor(n, 'R'),
-        dateOfBirth: '1985-06-30',
-        devicePublicKey: await devicePublicJwk(),
-      }),
+      body: JSON.stringify(
+        await signedRegistration({
+          nameEn: `CITIZEN ${n}`,
+          hkid: hkidFor(n, 'R'),
+          dateOfBirth: '1985-06-30',
+        }),
+      ),
     });
     if (response.status !== 201) return undefined;
     return ((await response.json()) as { citizenId: string }).citizenId;

@@ -4,7 +4,7 @@ import request from 'supertest';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner } from '#libs/eventsourcing';
 import { storageTargets } from '../support/storage-targets.js';
-import { devicePublicJwk, hkidFor, startTestPlatform, testConfig } from '../support/test-platform.js';
+import { hkidFor, signedRegistration, startTestPlatform, testConfig } from '../support/test-platform.js';
 
 describe.each(storageTargets('platform'))('platform over HTTP on %s', (_name, target) => {
   let app: NestExpressApplication;
@@ -13,12 +13,14 @@ describe.each(storageTargets('platform'))('platform over HTTP on %s', (_name, ta
   let http: ReturnType<typeof request>;
   let seq = 0;
 
-  const registration = async (overrides: Record<string, unknown> = {}) => ({
+  const person = () => ({
     nameEn: 'CHAN, Tai Man',
     nameZh: '陳大文',
     hkid: hkidFor(++seq),
     dateOfBirth: '1990-02-14',
-    devicePublicKey: await devicePublicJwk(),
+  });
+  const registration = async (overrides: Record<string, unknown> = {}) => ({
+    ...(await signedRegistration(person())),
     ...overrides,
   });
 
@@ -102,11 +104,14 @@ describe.each(storageTargets('platform'))('platform over HTTP on %s', (_name, ta
   });
 
   it('refuses a second registration with the same HKID number', async () => {
-    const body = await registration();
-    await http.post('/citizens').send(body).expect(201);
+    const someone = person();
+    await http
+      .post('/citizens')
+      .send(await signedRegistration(someone))
+      .expect(201);
     const again = await http
       .post('/citizens')
-      .send({ ...body, devicePublicKey: await devicePublicJwk() })
+      .send(await signedRegistration(someone))
       .expect(409);
     expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(again.body).toMatchObject({ code: 'HKID_ALREADY_REGISTERED', status: 409 });
@@ -140,7 +145,7 @@ describe.each(storageTargets('platform'))('platform over HTTP on %s', (_name, ta
       const response = await http.post('/citizens').send(body);
       await expectProblem(response, 400, 'VALIDATION_FAILED');
       const fields = response.body.violations.map((v: { field: string }) => v.field).sort();
-      expect(fields).toEqual(['dateOfBirth', 'devicePublicKey', 'isAdmin', 'nameEn']);
+      expect(fields).toEqual(['dateOfBirth', 'deviceProof', 'devicePublicKey', 'isAdmin', 'nameEn']);
       expect(JSON.stringify(response.body)).not.toContain('A123456');
     });
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { StorageConfig } from '#libs/eventsourcing';
-import { checkDigitOf } from '#libs/identity';
+import { checkDigitOf, CitizenApp, type Person, type RegistrationInput } from '#libs/identity';
 import type { PlatformConfig } from '../../apps/platform/src/config.js';
 import { createPlatformApp } from '../../apps/platform/src/platform-app.js';
 import type { PlatformOverrides } from '../../apps/platform/src/platform.module.js';
@@ -65,9 +64,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function devicePublicJwk(): Promise<Record<string, unknown>> {
-  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
-  return { ...(await exportJWK(publicKey)) };
+/**
+ * A registration for `person` as a freshly installed app sends it: a new device key, and its signature over the
+ * body as proof that the app holds the key. Signing calls no platform, so the simulator needs none.
+ */
+export async function signedRegistration(person: Person): Promise<RegistrationInput> {
+  return (await CitizenApp.install({ baseUrl: 'http://127.0.0.1' })).signRegistration(person);
 }
 
 /** A valid HKID number for `n`, different for every n below a million. */

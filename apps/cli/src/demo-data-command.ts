@@ -11,6 +11,7 @@ import {
   LoginRequests,
   loginDecisionPayload,
   RegisterCitizenCommand,
+  registrationPayload,
   signDevicePayload,
   type ClaimName,
 } from '#libs/identity';
@@ -160,16 +161,19 @@ export async function runDemoData(
       const newcomers = Array.from({ length: target - citizens.length }, (_, i) => citizens.length + i);
       const registered = await inParallel(newcomers, options.concurrency, async (n) => {
         const digits = String(n).padStart(6, '0');
+        const request = {
+          nameEn: `DEMO, Citizen ${n}`,
+          hkid: `D${digits}(${checkDigitOf('D', digits)})`,
+          dateOfBirth: '1980-01-01',
+          devicePublicKey: device.publicJwk,
+        };
+        const deviceProof = await signDevicePayload(
+          device.privateKey,
+          registrationPayload(request),
+          clock.now(),
+        );
         const { citizenId } = await commands.execute(
-          new RegisterCitizenCommand(
-            {
-              nameEn: `DEMO, Citizen ${n}`,
-              hkid: `D${digits}(${checkDigitOf('D', digits)})`,
-              dateOfBirth: '1980-01-01',
-              devicePublicKey: device.publicJwk,
-            },
-            context('system:demo-data'),
-          ),
+          new RegisterCitizenCommand({ ...request, deviceProof }, context('system:demo-data')),
         );
         return citizenId;
       });
@@ -278,7 +282,8 @@ export async function runDemoData(
 
 /**
  * One device key for every demo citizen: generating 100 000 key pairs would be most of the run, and the demo's
- * phones are not what the dashboard is about. Each citizen still signs each decision.
+ * phones are not what the dashboard is about. Each citizen still proves the key at registration and signs each
+ * decision.
  */
 async function demoDevice(): Promise<{
   privateKey: CryptoKey;

@@ -8,9 +8,13 @@ export { DeviceSignedRequests, type DeviceSigner } from './device-signature/devi
 export { DeviceSignatureDto, DeviceSignedDto } from './http/device-signed.dto.js';
 export { CitizenIdParam } from './http/citizen-id.param.js';
 export type { LoginRequestEvent } from './domain/login-request.events.js';
-export { RegisterCitizenCommand } from './commands/register-citizen.command.js';
+export { RegisterCitizenCommand, type RegistrationInput } from './commands/register-citizen.command.js';
 export { DecideLoginCommand } from './commands/decide-login.command.js';
 export { LoginRequests } from './login/login-requests.js';
-export { loginDecisionPayload, signDevicePayload } from './device-signature/signed-payloads.js';
+export {
+  loginDecisionPayload,
+  registrationPayload,
+  signDevicePayload,
+} from './device-signature/signed-payloads.js';
 export { ChangeCitizenCommand } from './commands/change-citizen.command.js';
 export { AdministratorDirectory, type AdministratorView } from './projections/administrators.projection.js';

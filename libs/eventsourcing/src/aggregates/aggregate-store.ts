@@ -100,12 +100,13 @@ export class AggregateStore {
 
   /**
    * For a command that writes to several streams: refuses, before the first write, an idempotency key that
-   * `stream` already holds from a different request, so that no earlier stream is written in vain.
+   * `stream` already holds from a different request, so that no earlier stream is written in vain. Answers
+   * whether `stream` holds this very request already: a retry, whose checks were passed when it was applied.
    */
-  async assertSameRequest(stream: string, context: CommandContext): Promise<void> {
-    if (!context.idempotency) return;
+  async assertSameRequest(stream: string, context: CommandContext): Promise<boolean> {
+    if (!context.idempotency) return false;
     const events = await this.store.readStream(stream);
-    this.findReplay(stream, { state: undefined, revision: undefined, events }, context);
+    return this.findReplay(stream, { state: undefined, revision: undefined, events }, context) !== undefined;
   }
 
   /**

@@ -3,9 +3,8 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CLOCK, PiiVault, type Clock } from '#libs/eventsourcing';
 import type { CitizenChange } from '../domain/citizen.decide.js';
 import type { CitizenSummary } from '../domain/citizen.state.js';
-import { parseDevicePublicKey } from '../domain/device-key.js';
+import { deviceKeyProofInvalid, provenDeviceKey } from '../device-signature/device-key-proof.js';
 import { DeviceSignedRequests } from '../device-signature/device-signed-requests.js';
-import type { CitizenAppAction } from '../device-signature/signed-payloads.js';
 import { ChangeCitizenCommand } from './change-citizen.command.js';
 import { ChangeCitizenFromAppCommand } from './change-citizen-from-app.command.js';
 
@@ -19,25 +18,32 @@ export class ChangeCitizenFromAppHandler implements ICommandHandler<ChangeCitize
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async execute({ action, signer, context }: ChangeCitizenFromAppCommand): Promise<CitizenSummary> {
+  async execute(command: ChangeCitizenFromAppCommand): Promise<CitizenSummary> {
+    const { action, signer, context } = command;
+    const now = this.clock.now();
     await this.signedRequests.verifyOnce(
       { citizenId: action.citizenId, ...signer },
       action,
-      this.clock.now(),
+      now,
       context.idempotency?.key,
     );
-    const change = await this.changeFor(action, signer.deviceId);
+    const change = await this.changeFor(command, now);
     return this.commands.execute(new ChangeCitizenCommand(change, context));
   }
 
-  private async changeFor(action: CitizenAppAction, signedBy: string): Promise<CitizenChange> {
+  private async changeFor(
+    { action, signer, newDeviceSignature }: ChangeCitizenFromAppCommand,
+    now: Date,
+  ): Promise<CitizenChange> {
     const { citizenId } = action;
+    const signedBy = signer.deviceId;
     switch (action.action) {
       case 'enrol-device':
+        if (newDeviceSignature === undefined) throw deviceKeyProofInvalid('the new device did not sign');
         return {
           type: 'EnrolDevice',
           citizenId,
-          device: await parseDevicePublicKey(action.devicePublicKey),
+          device: await provenDeviceKey(action.devicePublicKey, newDeviceSignature, action, now),
           signedBy,
         };
       case 'report-device-lost':

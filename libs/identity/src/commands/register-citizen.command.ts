@@ -1,13 +1,11 @@
 import { Command } from '@nestjs/cqrs';
 import type { CommandContext } from '#libs/eventsourcing';
 import type { AssuranceLevel } from '../domain/citizen.events.js';
+import type { RegistrationRequest } from '../device-signature/signed-payloads.js';
 
-export interface RegistrationInput {
-  readonly nameEn: string;
-  readonly nameZh?: string;
-  readonly hkid: string;
-  readonly dateOfBirth: string;
-  readonly devicePublicKey: Record<string, unknown>;
+export interface RegistrationInput extends RegistrationRequest {
+  /** A device signature by `devicePublicKey` over `registrationPayload` of the rest: the app holds the key. */
+  readonly deviceProof: string;
 }
 
 export interface Registration {

@@ -17,11 +17,14 @@ import { parseDevicePublicKey } from '../domain/device-key.js';
 import { parseHkid } from '../domain/hkid.js';
 import { decideHkidClaim, hkidClaim, hkidClaimStream } from '../domain/hkid-claim.js';
 import { hkidDigest } from '../domain/hkid-digest.js';
+import { provenDeviceKey } from '../device-signature/device-key-proof.js';
+import { registrationPayload } from '../device-signature/signed-payloads.js';
 import { IDENTITY_OPTIONS, type IdentityOptions } from '../identity.options.js';
 import { RegisterCitizenCommand, type Registration } from './register-citizen.command.js';
 
 /**
- * Claims the HKID number first, naming the new citizen, then registers that citizen. A crash between the two
+ * Takes the device key only with the app's proof that it holds it, before anything is written. Claims the HKID
+ * number first, naming the new citizen, then registers that citizen. A crash between the two
  * leaves a claim whose citizen does not exist: the next registration with that number completes it rather
  * than being refused forever.
  */
@@ -38,11 +41,15 @@ export class RegisterCitizenHandler implements ICommandHandler<RegisterCitizenCo
     const now = this.clock.now();
     const hkid = parseHkid(input.hkid);
     const dateOfBirth = parseDateOfBirth(input.dateOfBirth, now);
-    const device = await parseDevicePublicKey(input.devicePublicKey);
 
     const claimStream = hkidClaimStream(hkidDigest(hkid, this.options.hkidIndexKey));
     const citizenId = await this.citizenIdFor(claimStream, context);
-    await this.aggregates.assertSameRequest(citizenStream(citizenId), context);
+    // A retry of a registration made already carries the very proof that was verified then, its iat perhaps
+    // too old by now: checked again, it would refuse the app the answer it lost.
+    const retried = await this.aggregates.assertSameRequest(citizenStream(citizenId), context);
+    const device = retried
+      ? await parseDevicePublicKey(input.devicePublicKey)
+      : await provenDeviceKey(input.devicePublicKey, input.deviceProof, registrationPayload(input), now);
     await this.aggregates.handle(
       claimStream,
       hkidClaim,

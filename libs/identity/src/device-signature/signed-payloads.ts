@@ -29,9 +29,39 @@ export const loginDecisionPayload = (decision: LoginDecision): JsonObject => ({
   ...(decision.corporationId !== undefined && { corporationId: decision.corporationId }),
 });
 
+/** A registration as the app sends it, less the proof: what the new device key signs to prove the app holds it. */
+export interface RegistrationRequest {
+  readonly nameEn: string;
+  readonly nameZh?: string;
+  readonly hkid: string;
+  readonly dateOfBirth: string;
+  readonly devicePublicKey: JsonObject;
+}
+
+export const registrationPayload = (request: RegistrationRequest): JsonObject => ({
+  action: 'register',
+  nameEn: request.nameEn,
+  ...(request.nameZh !== undefined && { nameZh: request.nameZh }),
+  hkid: request.hkid,
+  dateOfBirth: request.dateOfBirth,
+  devicePublicKey: request.devicePublicKey,
+});
+
+export type EnrolDeviceAction = { action: 'enrol-device'; citizenId: string; devicePublicKey: JsonObject };
+
+/**
+ * Signed twice: by the current device, which authorises the move (or not at all, at a counter), and by the new
+ * one, whose signature proves that its key is held.
+ */
+export const enrolDeviceAction = (citizenId: string, devicePublicKey: JsonObject): EnrolDeviceAction => ({
+  action: 'enrol-device',
+  citizenId,
+  devicePublicKey,
+});
+
 /** A change to the citizen's own account, made from the app; signed as it stands. */
 export type CitizenAppAction =
-  | { action: 'enrol-device'; citizenId: string; devicePublicKey: JsonObject }
+  | EnrolDeviceAction
   | { action: 'report-device-lost'; citizenId: string; deviceId: string }
   | { action: 'update-profile'; citizenId: string; profile: Partial<ContactDetails> };
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
+import { AdminGuard, CLOCK, Context, type Clock, type CommandContext } from '#libs/eventsourcing';
 import { ChangeCitizenCommand } from '../commands/change-citizen.command.js';
 import type { CitizenChange } from '../domain/citizen.decide.js';
 import type { CitizenSummary } from '../domain/citizen.state.js';
-import { parseDevicePublicKey } from '../domain/device-key.js';
+import { provenDeviceKey } from '../device-signature/device-key-proof.js';
+import { enrolDeviceAction } from '../device-signature/signed-payloads.js';
 import { CitizenIdParam } from './citizen-id.param.js';
 import { AdminEnrolDeviceDto, ReinstateCitizenDto, SuspendCitizenDto } from './admin-citizens.dto.js';
 
@@ -12,7 +13,10 @@ import { AdminEnrolDeviceDto, ReinstateCitizenDto, SuspendCitizenDto } from './a
 @Controller('admin/citizens')
 @UseGuards(AdminGuard)
 export class AdminCitizensController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
   /** The citizen showed their HKID card in person: from now on they log in at the plus level. */
   @Post(':citizenId/identity-verification')
@@ -41,6 +45,7 @@ export class AdminCitizensController {
     return this.change({ type: 'ReinstateCitizen', citizenId, reason: body.reason }, context);
   }
 
+  /** The new phone, at the counter, signs the enrolment: it holds the key the administrator enrols. */
   @Post(':citizenId/devices')
   @HttpCode(201)
   async enrolDevice(
@@ -48,7 +53,12 @@ export class AdminCitizensController {
     @Body() body: AdminEnrolDeviceDto,
     @Context() context: CommandContext,
   ) {
-    const device = await parseDevicePublicKey(body.devicePublicKey);
+    const device = await provenDeviceKey(
+      body.devicePublicKey,
+      body.newDeviceSignature,
+      enrolDeviceAction(citizenId, body.devicePublicKey),
+      this.clock.now(),
+    );
     return this.change({ type: 'EnrolDevice', citizenId, device }, context);
   }
 

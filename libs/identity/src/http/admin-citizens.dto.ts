@@ -1,5 +1,6 @@
 import { IsIn, IsObject } from 'class-validator';
 import type { JsonObject } from '#libs/event-store';
+import { IsDeviceSignature } from './device-signed.dto.js';
 import {
   REINSTATEMENT_REASONS,
   SUSPENSION_REASONS,
@@ -21,4 +22,8 @@ export class ReinstateCitizenDto {
 export class AdminEnrolDeviceDto {
   @IsObject()
   devicePublicKey!: JsonObject;
+
+  /** The new phone's signature over `{action: 'enrol-device', citizenId, devicePublicKey}`: it holds the key. */
+  @IsDeviceSignature()
+  newDeviceSignature!: string;
 }

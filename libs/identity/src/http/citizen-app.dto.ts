@@ -11,12 +11,16 @@ import {
 } from 'class-validator';
 import type { JsonObject } from '#libs/event-store';
 import type { ContactDetails } from '../domain/citizen.events.js';
-import { DeviceSignedDto } from './device-signed.dto.js';
+import { DeviceSignedDto, IsDeviceSignature } from './device-signed.dto.js';
 
 export class EnrolDeviceDto extends DeviceSignedDto {
   /** The new phone's public key, as a JWK (EC P-256); `deviceId` and `signature` are the current phone's. */
   @IsObject()
   devicePublicKey!: JsonObject;
+
+  /** The new phone's signature over the same request: proof that it holds the key. */
+  @IsDeviceSignature()
+  newDeviceSignature!: string;
 }
 
 /** A detail left out keeps its value; `null` removes it. */

@@ -6,6 +6,7 @@ import { Context, READ_MODELS, type CommandContext, type ReadModelDatabase } fro
 import { ChangeCitizenFromAppCommand } from '../commands/change-citizen-from-app.command.js';
 import { RegisterCitizenCommand, type Registration } from '../commands/register-citizen.command.js';
 import type { CitizenSummary } from '../domain/citizen.state.js';
+import { enrolDeviceAction } from '../device-signature/signed-payloads.js';
 import type { CitizenDirectoryTables } from '../projections/citizen-directory.projection.js';
 import { EnrolDeviceDto, UpdateProfileDto } from './citizen-app.dto.js';
 import { CitizenIdParam } from './citizen-id.param.js';
@@ -32,14 +33,17 @@ export class CitizensController {
     this.directory = readModels.db as Kysely<CitizenDirectoryTables>;
   }
 
-  /** Registration from the mobile app: personal data and the device's public key. */
+  /** Registration from the mobile app: personal data, the device's public key and its proof of holding it. */
   @Post()
   @HttpCode(201)
   register(@Body() body: RegisterCitizenDto, @Context() context: CommandContext): Promise<Registration> {
     return this.commands.execute(new RegisterCitizenCommand(body, context));
   }
 
-  /** Moves the account to a new phone, on the word of the current one; that one is revoked as `replaced`. */
+  /**
+   * Moves the account to a new phone, on the word of the current one, which is revoked as `replaced`; the new
+   * phone signs the same request.
+   */
   @Post(':citizenId/devices')
   @HttpCode(201)
   enrolDevice(
@@ -47,8 +51,10 @@ export class CitizensController {
     @Body() body: EnrolDeviceDto,
     @Context() context: CommandContext,
   ): Promise<CitizenSummary> {
-    const action = { action: 'enrol-device', citizenId, devicePublicKey: body.devicePublicKey } as const;
-    return this.commands.execute(new ChangeCitizenFromAppCommand(action, signerOf(body), context));
+    const action = enrolDeviceAction(citizenId, body.devicePublicKey);
+    return this.commands.execute(
+      new ChangeCitizenFromAppCommand(action, signerOf(body), context, body.newDeviceSignature),
+    );
   }
 
   /** Signed by the device being reported: the "this phone is compromised" switch in the app. */

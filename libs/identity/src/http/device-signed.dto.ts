@@ -1,10 +1,19 @@
 import { Matches, MaxLength } from 'class-validator';
 import { DEVICE_ID_PATTERN } from '../domain/device-key.js';
 
-/** A compact JWS by the citizen's device over the request (see signed-payloads.ts). */
+/** A compact JWS by a device key over the request (see signed-payloads.ts). */
+export function IsDeviceSignature(): PropertyDecorator {
+  return (target, property) => {
+    MaxLength(4096)(target, property);
+    Matches(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, {
+      message: '$property must be a compact JWS',
+    })(target, property);
+  };
+}
+
+/** A compact JWS by the citizen's device over the request. */
 export class DeviceSignatureDto {
-  @MaxLength(4096)
-  @Matches(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, { message: 'signature must be a compact JWS' })
+  @IsDeviceSignature()
   signature!: string;
 }
 

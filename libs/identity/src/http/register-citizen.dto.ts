@@ -1,6 +1,9 @@
 import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { JsonObject } from '#libs/event-store';
+import type { RegistrationInput } from '../commands/register-citizen.command.js';
+import { IsDeviceSignature } from './device-signed.dto.js';
 
-export class RegisterCitizenDto {
+export class RegisterCitizenDto implements RegistrationInput {
   @IsString()
   @Length(1, 200)
   nameEn!: string;
@@ -20,5 +23,12 @@ export class RegisterCitizenDto {
 
   /** The mobile app's public key, as a JWK (EC P-256). */
   @IsObject()
-  devicePublicKey!: Record<string, unknown>;
+  devicePublicKey!: JsonObject;
+
+  /**
+   * Proof that the app holds the key's private half: a device signature by that key over the rest of this body
+   * (`registrationPayload` in signed-payloads.ts).
+   */
+  @IsDeviceSignature()
+  deviceProof!: string;
 }

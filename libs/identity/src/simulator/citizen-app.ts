@@ -1,12 +1,14 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import type { JsonObject } from '#libs/event-store';
 import type { LoginDecisionOutcome } from '../commands/decide-login.command.js';
-import type { Registration } from '../commands/register-citizen.command.js';
+import type { Registration, RegistrationInput } from '../commands/register-citizen.command.js';
 import type { ContactDetails } from '../domain/citizen.events.js';
 import type { CitizenSummary } from '../domain/citizen.state.js';
 import { QR_PAYLOAD_PREFIX } from '../domain/short-code.js';
 import {
+  enrolDeviceAction,
   loginDecisionPayload,
+  registrationPayload,
   signDevicePayload,
   type CitizenAppAction,
 } from '../device-signature/signed-payloads.js';
@@ -35,6 +37,18 @@ export interface LoginDecisionBody {
   readonly decision: 'approve' | 'deny';
   readonly approvedClaims: readonly ClaimName[];
   readonly corporationId?: string;
+  readonly signature: string;
+}
+
+/** A new phone's key and its proof of holding it: the body of `POST /admin/citizens/{id}/devices`. */
+export interface KeyProofBody {
+  readonly devicePublicKey: JsonObject;
+  readonly newDeviceSignature: string;
+}
+
+/** The body of `POST /citizens/{id}/devices`: the new phone's key and proof, the current phone's signature. */
+export interface EnrolDeviceBody extends KeyProofBody {
+  readonly deviceId: string;
   readonly signature: string;
 }
 
@@ -78,10 +92,17 @@ export class CitizenApp {
   }
 
   async register(person: Person): Promise<Registration> {
-    const registration = await this.call<Registration>('POST', '/citizens', {
-      ...person,
-      devicePublicKey: this.devicePublicKey,
-    });
+    return this.sendRegistration(await this.signRegistration(person));
+  }
+
+  /** The registration, signed by this phone's key as proof that it holds it, without sending it. */
+  async signRegistration(person: Person): Promise<RegistrationInput> {
+    const request = { ...person, devicePublicKey: this.devicePublicKey };
+    return { ...request, deviceProof: await this.sign(registrationPayload(request)) };
+  }
+
+  async sendRegistration(body: RegistrationInput): Promise<Registration> {
+    const registration = await this.call<Registration>('POST', '/citizens', body);
     this.registeredAs = registration.citizenId;
     return registration;
   }
@@ -136,17 +157,37 @@ export class CitizenApp {
   /** Moves the account to a new phone, which this one authorises; this one is revoked. Answers the new phone. */
   async enrolNewDevice(): Promise<CitizenApp> {
     const next = await CitizenApp.install(this.options);
-    const action = {
-      action: 'enrol-device',
-      citizenId: this.citizenId,
-      devicePublicKey: next.devicePublicKey,
-    } as const;
-    await this.call<CitizenSummary>('POST', `/citizens/${this.citizenId}/devices`, {
-      devicePublicKey: next.devicePublicKey,
-      ...(await this.signed(action)),
-    });
+    await this.call<CitizenSummary>(
+      'POST',
+      `/citizens/${this.citizenId}/devices`,
+      await this.signEnrolment(next),
+    );
     next.registeredAs = this.citizenId;
     return next;
+  }
+
+  /** The body of `POST /citizens/{id}/devices` moving the account to `next`, signed by both phones. */
+  async signEnrolment(next: CitizenApp): Promise<EnrolDeviceBody> {
+    const proof = await next.signKeyProof(this.citizenId);
+    return {
+      ...proof,
+      ...(await this.signed(enrolDeviceAction(this.citizenId, proof.devicePublicKey))),
+    };
+  }
+
+  /**
+   * This phone, freshly installed, is enrolled for `citizenId` by an administrator after an in-person check:
+   * `send` is the administrator's `POST /admin/citizens/{id}/devices` with the phone's key and proof.
+   */
+  async enrolAtCounter(citizenId: string, send: (body: KeyProofBody) => Promise<unknown>): Promise<void> {
+    await send(await this.signKeyProof(citizenId));
+    this.registeredAs = citizenId;
+  }
+
+  /** This phone's key, and its signature over the enrolment of that key for `citizenId`: proof that it holds it. */
+  async signKeyProof(citizenId: string): Promise<KeyProofBody> {
+    const action = enrolDeviceAction(citizenId, this.devicePublicKey);
+    return { devicePublicKey: this.devicePublicKey, newDeviceSignature: await this.sign(action) };
   }
 
   /** This phone's "it is compromised" switch: it will never sign for the citizen again. */
@@ -187,10 +228,11 @@ export class CitizenApp {
   private async signed(
     payload: CitizenAppAction | JsonObject,
   ): Promise<{ deviceId: string; signature: string }> {
-    return {
-      deviceId: this.deviceId,
-      signature: await signDevicePayload(this.privateKey, payload as JsonObject, this.now()),
-    };
+    return { deviceId: this.deviceId, signature: await this.sign(payload) };
+  }
+
+  private sign(payload: CitizenAppAction | JsonObject): Promise<string> {
+    return signDevicePayload(this.privateKey, payload as JsonObject, this.now());
   }
 
   private now(): Date {
