@@ -4,6 +4,7 @@ import type { RecordedEvent } from '#libs/event-store';
 import type { ReadModelDatabase } from '#libs/eventsourcing';
 import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
 import { readModelTargets } from '../../../eventsourcing/src/read-models/read-model-database.testing.js';
+import { DASHBOARD_CLIENT_ID } from '../dashboard/dashboard-client.js';
 import { AdoptionQueries, CONSENT_STEPS, PLATFORM_WIDE_FIGURES } from '../queries/adoption-queries.js';
 import { adoptionEvents as e, recorded, type AdoptionEvent } from '../demo/adoption-events.js';
 import { adoptionMetricsProjection } from './adoption-metrics.projection.js';
@@ -85,6 +86,9 @@ describe.each(readModelTargets(postgresUrl))('adoption metrics on $name', (targe
         e.loginRequested('l5', 'tax', day),
         e.loginExpired('l5', day),
         e.loginFailed('tax', 'login_required', day),
+        // An administrator opening the dashboard is not a citizen using an e-service.
+        e.tokenIssued(DASHBOARD_CLIENT_ID, 'c3', [], day),
+        e.loginFailed(DASHBOARD_CLIENT_ID, 'access_denied', day),
       ]),
     ]);
     const queries = new AdoptionQueries(readModels);

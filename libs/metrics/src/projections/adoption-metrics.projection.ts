@@ -23,8 +23,9 @@ export const ADOPTION_METRIC_HANDLERS: MetricHandlers = {
 export function adoptionMetricsProjection(handlers: MetricHandlers = ADOPTION_METRIC_HANDLERS): Projection {
   return {
     name: 'adoption-metrics',
-    // 3: monthly roll-ups, consent counts per department, no per-e-service claim rows.
-    version: 3,
+    // 3: monthly roll-ups, consent counts per department, no per-e-service claim rows. 4: the dashboard's own
+    // sign-ins are not counted.
+    version: 4,
     eventTypes: Object.keys(handlers),
     // A batch's logins collapse into a few counter rows, and a citizen active on several days of a week or a
     // month writes its week's and month's row once: the larger the batch, the fewer writes per event. Tallied

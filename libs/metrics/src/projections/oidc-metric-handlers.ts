@@ -1,4 +1,5 @@
 import type { EServiceEvent, ProtocolEvent } from '#libs/oidc';
+import { DASHBOARD_CLIENT_ID } from '../dashboard/dashboard-client.js';
 import type { DataOf } from './event-data.js';
 import { dayOf } from './metric-keys.js';
 import { METRICS, type MetricHandlers } from './metric-handlers.js';
@@ -6,7 +7,8 @@ import { METRICS, type MetricHandlers } from './metric-handlers.js';
 /**
  * E-services by department (the adoption rate's denominator and numerator), logins per e-service with the
  * claims the citizen released, and failed logins by reason. A login is a token issued for an authorization
- * code; a refresh keeps the citizen active but is not a new login.
+ * code; a refresh keeps the citizen active but is not a new login. An administrator signing in to this
+ * dashboard uses the platform, not an e-service: those logins are no part of the adoption they measure.
  */
 export const oidcMetricHandlers: MetricHandlers = {
   EServiceRegistered: (event, batch) => {
@@ -34,6 +36,7 @@ export const oidcMetricHandlers: MetricHandlers = {
   },
   TokenIssued: (event, batch) => {
     const data = event.data as DataOf<ProtocolEvent, 'TokenIssued'>;
+    if (data.clientId === DASHBOARD_CLIENT_ID) return;
     batch.citizenActive(data.citizenId, data.issuedAt);
     if (data.grantType !== 'authorization_code') return;
     batch.countForEService(METRICS.logins, data.issuedAt, data.clientId);
@@ -44,6 +47,7 @@ export const oidcMetricHandlers: MetricHandlers = {
   },
   LoginFailed: (event, batch) => {
     const data = event.data as DataOf<ProtocolEvent, 'LoginFailed'>;
+    if (data.clientId === DASHBOARD_CLIENT_ID) return;
     batch.countForEService(METRICS.loginFailures, data.failedAt, data.clientId, data.reason);
   },
 };
