@@ -32,6 +32,9 @@ const DECISIONS = 20_000;
 const EXCHANGES = Number(process.env['CONSENT_BENCH_EXCHANGES'] ?? 20_000);
 const WARM_UP = 1_000;
 const IN_FLIGHT = 32;
+/** Batches: as a department's nightly run would send them, a few at a time. */
+const BATCH_SIZE = 100;
+const BATCHES_IN_FLIGHT = 4;
 
 const PROOF_OF_ADDRESS = {
   datasetId: 'proof-of-address',
@@ -107,25 +110,39 @@ export async function run(): Promise<Figure[]> {
         unit: 'ms',
       },
       { name: 'consent decision: p99 ms (target < 5)', value: decision.p99, unit: 'ms' },
-      {
-        name: `consent-checked exchanges/s over HTTP (JWT auth, decision, provider call, DataExchanged), ${IN_FLIGHT} in flight`,
-        value: exchange.perSecond,
-        unit: 'exchanges/s',
-        target: 1000,
-      },
-      { name: 'one exchange under that load: p50 ms', value: exchange.p50, unit: 'ms' },
-      { name: 'one exchange under that load: p99 ms', value: exchange.p99, unit: 'ms' },
-      { name: 'platform process CPU per exchange, ms', value: exchange.platformCpuMs, unit: 'ms' },
-      {
-        name: 'load generator and provider (this process) CPU per exchange, ms',
-        value: exchange.othersCpuMs,
-        unit: 'ms',
-      },
+      ...exchangeFigures(
+        `consent-checked exchanges/s over HTTP, one a request (JWT auth, decision, provider call, DataExchanged), ${IN_FLIGHT} in flight`,
+        'one exchange',
+        exchange.single,
+      ),
+      ...exchangeFigures(
+        `consent-checked exchanges/s over HTTP in batches of ${BATCH_SIZE} (POST /gateway/exchanges), ${BATCHES_IN_FLIGHT} in flight`,
+        `one batch of ${BATCH_SIZE}`,
+        exchange.batches,
+      ),
     ];
   } finally {
     await platform.stop();
     rmSync(setup.dataDir, { recursive: true, force: true });
   }
+}
+
+function exchangeFigures(
+  rate: string,
+  request: string,
+  measure: Awaited<ReturnType<typeof measured>>,
+): Figure[] {
+  return [
+    { name: rate, value: measure.perSecond, unit: 'exchanges/s', target: 1000 },
+    { name: `${request} under that load: p50 ms`, value: measure.p50, unit: 'ms' },
+    { name: `${request} under that load: p99 ms`, value: measure.p99, unit: 'ms' },
+    { name: `${request}: platform process CPU per exchange, ms`, value: measure.platformCpuMs, unit: 'ms' },
+    {
+      name: `${request}: load generator and provider (this process) CPU per exchange, ms`,
+      value: measure.othersCpuMs,
+      unit: 'ms',
+    },
+  ];
 }
 
 interface Parties {
@@ -249,40 +266,71 @@ async function exchanges(
 ) {
   const provider = await startProviderWorker(baseUrl, providerPort);
   try {
-    // Made beforehand, so that the load generator's CPU is its calls alone: they live as long as the gateway allows.
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const tokens = await Promise.all(
-      Array.from({ length: EXCHANGES + WARM_UP }, () =>
-        welfare.token({ iat: issuedAt, exp: issuedAt + 300 }),
-      ),
-    );
-    const exchange = async (i: number) => {
-      const consentId = consentIds[Math.floor(Math.random() * consentIds.length)]!;
-      const status = await post(`${baseUrl}/gateway/consents/${consentId}/exchanges`, tokens[i]!);
+    const randomConsent = () => consentIds[Math.floor(Math.random() * consentIds.length)]!;
+    const single = await measured(platform, welfare, WARM_UP, EXCHANGES, IN_FLIGHT, 1, async (token) => {
+      const { status } = await post(`${baseUrl}/gateway/consents/${randomConsent()}/exchanges`, token, {});
       if (status !== 200) throw new Error(`exchange answered ${status}`);
-    };
-    await throughput(WARM_UP, IN_FLIGHT, exchange);
-    const latencies: number[] = [];
-    const platformCpu = cpuMillisecondsOf(platform.child.pid!);
-    const othersCpu = process.cpuUsage();
-    const perSecond = await throughput(EXCHANGES, IN_FLIGHT, async (i) => {
-      const started = process.hrtime.bigint();
-      await exchange(WARM_UP + i);
-      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
     });
-    const others = process.cpuUsage(othersCpu);
-    const perExchange = (ms: number) => Math.round((ms / EXCHANGES) * 100) / 100;
-    latencies.sort((a, b) => a - b);
-    return {
-      perSecond,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      platformCpuMs: perExchange(cpuMillisecondsOf(platform.child.pid!) - platformCpu),
-      othersCpuMs: perExchange((others.user + others.system) / 1000),
-    };
+    const batches = await measured(
+      platform,
+      welfare,
+      Math.ceil(WARM_UP / BATCH_SIZE),
+      Math.ceil(EXCHANGES / BATCH_SIZE),
+      BATCHES_IN_FLIGHT,
+      BATCH_SIZE,
+      async (token) => {
+        const exchanges = Array.from({ length: BATCH_SIZE }, () => ({ consentId: randomConsent() }));
+        const { status, body } = await post(`${baseUrl}/gateway/exchanges`, token, { exchanges });
+        const refused = (JSON.parse(body) as { results?: { status: number }[] }).results?.filter(
+          (result) => result.status !== 200,
+        );
+        if (status !== 200 || refused?.length !== 0) throw new Error(`batch answered ${status}: ${body}`);
+      },
+    );
+    return { single, batches };
   } finally {
     await provider.close();
   }
+}
+
+/**
+ * `count` requests of `exchangesPerRequest` exchanges each, `inFlight` at a time, after `warmUp` of them: exchanges
+ * per second, each request's latency, and the CPU per exchange of the platform and of this process.
+ */
+async function measured(
+  platform: PlatformProcess,
+  welfare: GatewayParticipant,
+  warmUp: number,
+  count: number,
+  inFlight: number,
+  exchangesPerRequest: number,
+  call: (token: string) => Promise<void>,
+) {
+  // Made beforehand, so that the load generator's CPU is its calls alone: they live as long as the gateway allows.
+  const issuedAt = Math.floor(Date.now() / 1000);
+  const tokens = await Promise.all(
+    Array.from({ length: warmUp + count }, () => welfare.token({ iat: issuedAt, exp: issuedAt + 300 })),
+  );
+  await throughput(warmUp, inFlight, (i) => call(tokens[i]!));
+  const latencies: number[] = [];
+  const platformCpu = cpuMillisecondsOf(platform.child.pid!);
+  const othersCpu = process.cpuUsage();
+  const perSecond = await throughput(count, inFlight, async (i) => {
+    const started = process.hrtime.bigint();
+    await call(tokens[warmUp + i]!);
+    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
+  });
+  const others = process.cpuUsage(othersCpu);
+  const exchanges = count * exchangesPerRequest;
+  const perExchange = (ms: number) => Math.round((ms / exchanges) * 100) / 100;
+  latencies.sort((a, b) => a - b);
+  return {
+    perSecond: perSecond * exchangesPerRequest,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    platformCpuMs: perExchange(cpuMillisecondsOf(platform.child.pid!) - platformCpu),
+    othersCpuMs: perExchange((others.user + others.system) / 1000),
+  };
 }
 
 /** User and system CPU time of a process so far, from /proc (Linux). */
@@ -296,19 +344,27 @@ function cpuMillisecondsOf(pid: number): number {
 const consumerAgent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
 
 /** The consumer's call, on kept-alive connections as a department's system would make them. */
-function post(url: string, token: string): Promise<number> {
+function post(url: string, token: string, body: object): Promise<{ status: number; body: string }> {
+  const text = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const call = request(url, {
       method: 'POST',
       agent: consumerAgent,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': 2 },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+      },
     });
     call.on('error', reject);
     call.on('response', (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
-    call.end('{}');
+    call.end(text);
   });
 }
 

@@ -314,6 +314,99 @@ describe.each(storageTargets('consent'))('the consent gateway on %s', (_name, ta
     expect((await platform.log()).length).toBe(before);
   });
 
+  describe('a batch of exchanges (POST /gateway/exchanges)', () => {
+    type Outcome = {
+      consentId: string;
+      status: number;
+      exchange?: Delivered & { consentId: string; items: string[] };
+      problem?: { code: string; status: number };
+    };
+    const batch = (exchanges: object[]) =>
+      platform.welfare.call<{ results: Outcome[] }>('POST', '/gateway/exchanges', { exchanges });
+
+    it('answers each item on its own, in order: delivered, refused and unknown side by side, each written', async () => {
+      const first = await approved();
+      const second = await approved();
+      const revoked = await approved();
+      await revoked.citizen.change(revoked.consentId, 'revoke');
+      const unknown = '6f1d7a2e-1b7c-4b8e-9a41-6a0d2f6b9c12';
+
+      const { results } = await batch([
+        { consentId: first.consentId },
+        { consentId: revoked.consentId },
+        { consentId: second.consentId, items: ['address'] },
+        { consentId: unknown },
+        { consentId: first.consentId.toUpperCase() },
+      ]);
+
+      expect(results.map((r) => [r.consentId, r.status, r.problem?.code])).toEqual([
+        [first.consentId, 200, undefined],
+        [revoked.consentId, 403, 'CONSENT_NOT_ACTIVE'],
+        [second.consentId, 200, undefined],
+        [unknown, 404, 'CONSENT_NOT_FOUND'],
+        [first.consentId, 200, undefined],
+      ]);
+      const record = tenancyOf(second.citizen.phone.citizenId);
+      expect(results[2]!.exchange).toMatchObject({ consentId: second.consentId, items: ['address'] });
+      expect(results[2]!.exchange!.payload).toEqual({ address: record.address });
+      expect(results[1]!.problem).toMatchObject({ status: 403, type: 'urn:problem:consent-not-active' });
+      expect(results[0]!.exchange!.exchangeId).not.toBe(results[4]!.exchange!.exchangeId);
+
+      expect(await eventsOf(first.consentId)).toEqual([
+        'ConsentRequested',
+        'ConsentApproved',
+        'DataExchanged',
+        'DataExchanged',
+      ]);
+      expect(await eventsOf(second.consentId)).toEqual([
+        'ConsentRequested',
+        'ConsentApproved',
+        'DataExchanged',
+      ]);
+      expect(await eventsOf(revoked.consentId)).toEqual([
+        'ConsentRequested',
+        'ConsentApproved',
+        'ConsentRevoked',
+        'ExchangeRefused',
+      ]);
+      expect(await eventsOf(unknown)).toEqual([]);
+      await platform.projected();
+      expect((await first.citizen.accessLog()).map((e) => [e.exchangeId, e.outcome])).toEqual(
+        expect.arrayContaining([
+          [results[0]!.exchange!.exchangeId, 'delivered'],
+          [results[4]!.exchange!.exchangeId, 'delivered'],
+        ]),
+      );
+      expect((await revoked.citizen.accessLog()).map((e) => [e.outcome, e.reason])).toEqual([
+        ['refused', 'CONSENT_NOT_ACTIVE'],
+      ]);
+    });
+
+    it('refuses a batch that is empty, too large or malformed, writing nothing', async () => {
+      const { consentId } = await approved();
+      const before = (await platform.log()).length;
+      const tooMany = Array.from({ length: 101 }, () => ({ consentId }));
+      for (const exchanges of [
+        [],
+        tooMany,
+        [{ consentId: 'not-a-uuid' }],
+        [{ consentId, items: 'address' }],
+        [7],
+      ]) {
+        expect(await refusal(() => batch(exchanges as object[]))).toEqual({
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
+      }
+      expect(
+        await refusal(() =>
+          platform.housing.call('POST', '/gateway/exchanges', { exchanges: [{ consentId }] }),
+        ),
+      ).toEqual({ status: 403, code: 'PARTICIPANT_ROLE_REQUIRED' });
+      expect((await platform.log()).length).toBe(before);
+    });
+  });
+
   it("refuses another citizen's approval, and one signed over other terms", async () => {
     const citizen = await platform.citizen();
     const stranger = await platform.citizen();

@@ -23,6 +23,7 @@ import { DeviceSignedDto } from '#libs/identity';
 import type { JsonObject } from '#libs/event-store';
 import { PERIODS, type Period } from '../domain/consent-terms.js';
 import { PARTICIPANT_ROLES, type ParticipantRole } from '../domain/participant.js';
+import { UUID } from './uuid-param.js';
 
 const Optional = () => ValidateIf((_dto, value) => value !== undefined);
 const SLUG = /^[a-z0-9][a-z0-9-]{2,62}$/;
@@ -191,6 +192,25 @@ export class ExchangeDto {
   @ValidateNested()
   @Type(() => DataRangeDto)
   dataRange?: DataRangeDto;
+}
+
+/** One exchange of a batch: the same fields as a single exchange, and the consent it is made under. */
+export class ExchangeItemDto extends ExchangeDto {
+  @Matches(UUID, { message: 'consentId must be a UUID' })
+  consentId!: string;
+}
+
+/** At most this many exchanges in one request: a request's own cost spread, its answer still prompt. */
+export const MAX_EXCHANGES_PER_BATCH = 100;
+
+/** Exchanges under many consents at once (a department's nightly run of periodic consents, say). */
+export class ExchangeBatchDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_EXCHANGES_PER_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => ExchangeItemDto)
+  exchanges!: ExchangeItemDto[];
 }
 
 export class ConsentSignedDto extends DeviceSignedDto {

@@ -1,10 +1,20 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
-import { AggregateStore, Context, PlatformSigner, type CommandContext } from '#libs/eventsourcing';
+import {
+  AggregateStore,
+  Context,
+  PlatformSigner,
+  toProblem,
+  type CommandContext,
+  type ProblemDetails,
+} from '#libs/eventsourcing';
 import { CurrentParticipant, ParticipantGuard } from '../auth/participant.guard.js';
-import type { DeliveredExchange } from '../commands/exchange-data.command.js';
-import { ExchangeDataCommand } from '../commands/exchange-data.command.js';
+import {
+  ExchangeDataCommand,
+  type DeliveredExchange,
+  type ExchangeAsk,
+} from '../commands/exchange-data.command.js';
 import { PublishDatasetCommand } from '../commands/publish-dataset.command.js';
 import { RequestConsentCommand } from '../commands/request-consent.command.js';
 import { ARTEFACT_PURPOSE, MESSAGES_PURPOSE } from '../domain/consent-artefact.js';
@@ -18,7 +28,14 @@ import {
   type DatasetView,
   type ParticipantView,
 } from '../projections/consent-catalogue.js';
-import { ExchangeDto, PublishDatasetDto, RequestConsentDto, type FrequencyDto } from './consent.dto.js';
+import {
+  ExchangeBatchDto,
+  ExchangeDto,
+  PublishDatasetDto,
+  RequestConsentDto,
+  type ExchangeItemDto,
+  type FrequencyDto,
+} from './consent.dto.js';
 import { ConsentIdParam } from './uuid-param.js';
 
 const requireRole = (participant: ParticipantView, role: ParticipantRole) => {
@@ -29,6 +46,18 @@ const requireRole = (participant: ParticipantView, role: ParticipantRole) => {
 
 const frequencyOf = (dto: FrequencyDto): Frequency =>
   dto.mode === 'once' ? { mode: 'once' } : { mode: 'periodic', maxFetches: dto.maxFetches!, per: dto.per! };
+
+const askOf = (consentId: string, body: ExchangeDto): ExchangeAsk => ({
+  consentId,
+  ...(body.datasetId !== undefined && { datasetId: body.datasetId }),
+  ...(body.items !== undefined && { items: body.items }),
+  ...(body.dataRange !== undefined && { dataRange: { from: body.dataRange.from, to: body.dataRange.to } }),
+});
+
+/** One item of a batch's answer: the exchange delivered, or the problem a single exchange would have answered. */
+export type ExchangeOutcome =
+  | { readonly consentId: string; readonly status: 200; readonly exchange: DeliveredExchange }
+  | { readonly consentId: string; readonly status: number; readonly problem: ProblemDetails };
 
 /** What a consent's parties (its consumer and provider) may read of it. */
 export interface ConsentStatusView {
@@ -41,6 +70,8 @@ export interface ConsentStatusView {
 /** The gateway's API for participants, each call authenticated by a JWT the participant signed. */
 @Controller('gateway')
 export class GatewayController {
+  private readonly logger = new Logger('Gateway');
+
   constructor(
     private readonly commands: CommandBus,
     private readonly catalogue: ConsentCatalogue,
@@ -154,18 +185,56 @@ export class GatewayController {
   ): Promise<DeliveredExchange> {
     requireRole(participant, 'consumer');
     return this.commands.execute(
-      new ExchangeDataCommand(
-        participant.participantId,
-        {
-          consentId,
-          ...(body.datasetId !== undefined && { datasetId: body.datasetId }),
-          ...(body.items !== undefined && { items: body.items }),
-          ...(body.dataRange !== undefined && {
-            dataRange: { from: body.dataRange.from, to: body.dataRange.to },
-          }),
-        },
-        context,
-      ),
+      new ExchangeDataCommand(participant.participantId, askOf(consentId, body), context),
     );
   }
+
+  /**
+   * Up to 100 exchanges in one request, each exactly as it would be alone (consent checked, provider called,
+   * payload checked, `DataExchanged` or `ExchangeRefused` written) and answered on its own, in the order sent:
+   * one refused item leaves the others delivered. Items under the same consent run one after the other, as
+   * separate requests would, rather than racing for its stream.
+   */
+  @Post('exchanges')
+  @HttpCode(200)
+  @UseGuards(ParticipantGuard)
+  async exchangeMany(
+    @CurrentParticipant() participant: ParticipantView,
+    @Body() body: ExchangeBatchDto,
+    @Context() context: CommandContext,
+  ): Promise<{ results: ExchangeOutcome[] }> {
+    requireRole(participant, 'consumer');
+    const lastUnder = new Map<string, Promise<unknown>>();
+    const outcomes = body.exchanges.map((item) => {
+      const consentId = item.consentId.toLowerCase();
+      const outcome = (lastUnder.get(consentId) ?? Promise.resolve()).then(() =>
+        this.exchangeItem(participant.participantId, consentId, item, context),
+      );
+      lastUnder.set(consentId, outcome);
+      return outcome;
+    });
+    return { results: await Promise.all(outcomes) };
+  }
+
+  private async exchangeItem(
+    consumerId: string,
+    consentId: string,
+    item: ExchangeItemDto,
+    context: CommandContext,
+  ): Promise<ExchangeOutcome> {
+    try {
+      const exchange = await this.commands.execute(
+        new ExchangeDataCommand(consumerId, askOf(consentId, item), context),
+      );
+      return { consentId, status: 200, exchange };
+    } catch (error) {
+      const problem = toProblem(error);
+      // As the problem filter does for a whole request: the error's class, never its message or the item.
+      if (problem.status >= 500)
+        this.logger.error(`POST /gateway/exchanges item failed with ${errorName(error)}`);
+      return { consentId, status: problem.status, problem };
+    }
+  }
 }
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

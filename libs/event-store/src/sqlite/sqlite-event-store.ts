@@ -73,6 +73,9 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private pending: PendingAppend[] = [];
   private readonly appendGroup;
+  /** The last page a subscription read, with the append generation it was read at (see `subscriptionPage`). */
+  private sharedPage: { from: bigint; maxCount: number; generation: number; rows: EventRow[] } | undefined;
+  private sharedPageExpiry = false;
 
   constructor(options: SqliteEventStoreOptions) {
     this.db = new Database(options.path);
@@ -226,7 +229,33 @@ export class SqliteEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    return new PollingSubscription((o) => this.readAll(o), this.signal, options);
+    return new PollingSubscription((o) => this.subscriptionPage(o), this.signal, options);
+  }
+
+  /**
+   * `readAll` for subscriptions. Every projection (and every other follower of the log) wakes at the same commit
+   * and asks for the same page: one statement answers them all, each getting events of its own. The page is
+   * forgotten at the next local commit and at the next turn of the event loop, so it never hides an event
+   * written since (another process's writes reach subscribers by their timeout, later still).
+   */
+  private subscriptionPage(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    const from = options.fromPosition ?? 0n;
+    const maxCount = assertMaxCount(options.maxCount, 1000);
+    const generation = this.signal.generation;
+    const page = this.sharedPage;
+    if (page?.from === from && page.maxCount === maxCount && page.generation === generation) {
+      return Promise.resolve(page.rows.map(toRecorded));
+    }
+    const rows = this.statements.readAll.all(from, BigInt(maxCount)) as EventRow[];
+    this.sharedPage = { from, maxCount, generation, rows };
+    if (!this.sharedPageExpiry) {
+      this.sharedPageExpiry = true;
+      setImmediate(() => {
+        this.sharedPageExpiry = false;
+        this.sharedPage = undefined;
+      });
+    }
+    return Promise.resolve(rows.map(toRecorded));
   }
 
   async getStreamMetadata(stream: string): Promise<StreamMetadata> {
