@@ -427,12 +427,13 @@ class CounterSums {
 
   /** The counter by a key of its rows: the parts of the range and the rows sharing a key add up. */
   by(metric: MetricName, key: (row: CountSum) => string): Record<string, number> {
-    const sums: Record<string, number> = {};
+    // A Map, not an object: a key is data from the log (a claim, a reason) and could be `__proto__`.
+    const sums = new Map<string, number>();
     for (const row of this.rows.get(metric) ?? []) {
       const k = key(row);
-      sums[k] = (sums[k] ?? 0) + Number(row.value);
+      sums.set(k, (sums.get(k) ?? 0) + Number(row.value));
     }
-    return sums;
+    return Object.fromEntries(sums);
   }
 
   byDimension(metric: MetricName): Record<string, number> {
