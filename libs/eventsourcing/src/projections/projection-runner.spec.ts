@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
-import { postgresTestUrl } from '../../../event-store/src/testing/postgres-test-database.js';
+import { PostgresEventStore, SqliteEventStore, type EventStore, type RecordedEvent } from '#libs/event-store';
+import {
+  createTestSchema,
+  postgresTestUrl,
+} from '../../../event-store/src/testing/postgres-test-database.js';
 import { systemClock } from '../clock/clock.js';
 import { Upcasters } from '../metadata/upcasters.js';
 import type { ReadModelDatabase } from '../read-models/read-model-database.js';
@@ -289,3 +292,55 @@ describe.each(readModelTargets(url).map((t) => [t.name, t] as const))(
     });
   },
 );
+
+describe('ProjectionRunner on a PostgreSQL event store', () => {
+  const onPostgres = url === undefined ? it.skip : it;
+
+  onPostgres(
+    "catches up in batches of its own size, not the store's pages, and is caught up at the log's end",
+    async () => {
+      const { schema, drop } = await createTestSchema(url!, 'runner');
+      const store = await PostgresEventStore.open({ connectionString: url!, schema });
+      const target = readModelTargets(undefined)[0]!;
+      const readModels = await target.open();
+      const runner = new ProjectionRunner(store, readModels, new Upcasters(), systemClock);
+      try {
+        // More events than the subscription reads in one page (1 000): each page read waits for the network.
+        for (let account = 0; account < 5; account++)
+          await store.append(
+            `account-${account}`,
+            Array.from({ length: 500 }, () => deposit(1)),
+          );
+        const head = (await store.headPosition())!;
+        const tallied = tallyingDepositTotals();
+        const batches: number[] = [];
+        const caughtUpAt: (bigint | undefined)[] = [];
+        await runner.start([
+          {
+            ...tallied,
+            catchUpBatchSize: 10_000,
+            tally: () => {
+              const tally = tallied.tally!();
+              let events = 0;
+              return {
+                add: (event) => void (events++, tally.add(event)),
+                write: async (trx) => void (batches.push(events), await tally.write(trx)),
+              };
+            },
+            caughtUp: async () => void caughtUpAt.push(runner.status()[0]?.position),
+          },
+        ]);
+        await runner.waitFor(head);
+        expect(batches).toEqual([2500]);
+        expect(caughtUpAt).toEqual([head]);
+        expect(await totals(readModels)).toHaveProperty('account-4', [500, 500]);
+      } finally {
+        await runner.stop();
+        await readModels.close();
+        await target.dispose();
+        await store.close();
+        await drop();
+      }
+    },
+  );
+});

@@ -248,9 +248,15 @@ class ProjectionLoop {
     const turns = new LoopTurns();
     turns.watch();
     try {
+      // A store read over the network makes the subscription wait at every page: before the log's end as it
+      // was at the start, such a wait is not the end of the catch-up, and neither cuts a batch nor turns live.
+      const end = await this.store.headPosition();
       while (!this.stopped) {
         let next = await turns.race(pending);
-        if (next === PAUSED) {
+        if (next === PAUSED && this.state === 'catching-up' && !reached(batch.last ?? this.position, end)) {
+          next = await pending;
+          turns.watch();
+        } else if (next === PAUSED) {
           await this.commit(batch);
           batch = this.newBatch();
           if (this.state === 'catching-up') await this.caughtUp();
@@ -465,6 +471,11 @@ class LoopTurns {
       }, reject);
     });
   }
+}
+
+/** Whether the events taken in, up to `position`, include the log's event at `end` (none: an empty log). */
+function reached(position: bigint | undefined, end: bigint | undefined): boolean {
+  return end === undefined || (position !== undefined && position >= end);
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { READ_MODELS, type ReadModelDatabase } from '#libs/eventsourcing';
 import { ALL_ESERVICES, departmentDimension } from '../projections/metric-keys.js';
 import { BY_DEPARTMENT, METRICS, type MetricName } from '../projections/metric-handlers.js';
@@ -130,8 +130,33 @@ export interface EServiceUsage {
   readonly loginFailures: number;
 }
 
-type CountsQuery = SelectQueryBuilder<MetricTables, 'metric_daily_counts', object>;
-type CountKey = 'dimension' | 'detail';
+/** The counters the summary sums over its range: all of them in one query per part of the range. */
+const SUMMARY_COUNTERS: readonly MetricName[] = [
+  METRICS.citizensRegistered,
+  METRICS.logins,
+  METRICS.loginFailures,
+  METRICS.loginRequests,
+  METRICS.claimsReleased,
+  METRICS.corporationsRegistered,
+  METRICS.corporationsSuspended,
+  METRICS.corporationsDissolved,
+  METRICS.representativesAppointed,
+  METRICS.representativesRevoked,
+  METRICS.signatures,
+  METRICS.sealsTimestamped,
+  METRICS.signatureVerifications,
+  ...CONSENT_STEPS.map((status) => CONSENT_STEP_METRICS[status]),
+  METRICS.exchanges,
+  METRICS.exchangesRefused,
+  METRICS.exchangesFailed,
+];
+
+/** The counters of the departments' and the e-services' tables. */
+const LOGIN_COUNTERS: readonly MetricName[] = [METRICS.logins, METRICS.loginFailures];
+
+type CountsWhere = ExpressionBuilder<MetricTables, 'metric_daily_counts'>;
+/** Which rows of the counters a query reads, by metric and dimension. */
+type CountRows = (eb: CountsWhere) => Expression<SqlBool>;
 
 /**
  * Answers from the counters only: the size of the log never shows in a query's cost. Totals over a range read
@@ -146,48 +171,33 @@ export class AdoptionQueries {
   }
 
   async summary(range: DateRange): Promise<AdoptionSummary> {
-    const everUpTo = { from: '0000-01-01', to: range.to };
-    const [
-      registered,
-      verified,
-      inRange,
-      logins,
-      failures,
-      requests,
-      claims,
-      dau,
-      mau,
-      departments,
-      corporate,
-      consents,
-    ] = await Promise.all([
-      this.byDimension(METRICS.citizensRegistered, everUpTo),
-      this.total(METRICS.identityVerified, everUpTo),
-      this.total(METRICS.citizensRegistered, range),
-      this.total(METRICS.logins, range),
-      this.byDetail(METRICS.loginFailures, range),
-      this.byDimension(METRICS.loginRequests, range),
-      this.byDetail(METRICS.claimsReleased, range),
+    const [ever, counters, dau, mau, departments] = await Promise.all([
+      this.counters({ from: '0000-01-01', to: range.to }, [
+        METRICS.citizensRegistered,
+        METRICS.identityVerified,
+      ]),
+      this.counters(range, SUMMARY_COUNTERS),
       this.activeOn('day', range.to),
       this.activeOn('month', `${range.to.slice(0, 7)}-01`),
       this.adoptionByDepartment(range),
-      this.corporate(range),
-      this.consents(range),
     ]);
+    const registered = ever.byDimension(METRICS.citizensRegistered);
+    const verified = ever.total(METRICS.identityVerified);
     const basic = (registered['basic'] ?? 0) - verified;
     const plus = (registered['plus'] ?? 0) + verified;
+    const failures = counters.byDetail(METRICS.loginFailures);
     const eservicesRegistered = sum([...departments.values()].map((d) => d.registered));
     const eservicesIntegrated = sum([...departments.values()].map((d) => d.integrated));
     return {
       range: { from: range.from, to: range.to, department: range.department ?? null },
       platformWide: PLATFORM_WIDE_FIGURES,
       registeredCitizens: { total: basic + plus, basic, plus },
-      registrationsInRange: inRange,
-      logins,
+      registrationsInRange: counters.total(METRICS.citizensRegistered),
+      logins: counters.total(METRICS.logins),
       loginFailures: sum(Object.values(failures)),
       loginFailuresByReason: failures,
-      loginRequestsByOutcome: requests,
-      claimsReleased: claims,
+      loginRequestsByOutcome: counters.byDimension(METRICS.loginRequests),
+      claimsReleased: counters.byDetail(METRICS.claimsReleased),
       dailyActiveCitizens: dau,
       monthlyActiveCitizens: mau,
       eservices: {
@@ -195,66 +205,8 @@ export class AdoptionQueries {
         integrated: eservicesIntegrated,
         adoptionRate: ratio(eservicesIntegrated, eservicesRegistered),
       },
-      corporate,
-      consents,
-    };
-  }
-
-  private async corporate(range: DateRange): Promise<CorporateFigures> {
-    const [
-      registered,
-      suspended,
-      dissolved,
-      appointed,
-      revoked,
-      signatures,
-      sealsTimestamped,
-      verifications,
-    ] = await Promise.all([
-      this.total(METRICS.corporationsRegistered, range),
-      this.total(METRICS.corporationsSuspended, range),
-      this.total(METRICS.corporationsDissolved, range),
-      this.total(METRICS.representativesAppointed, range),
-      this.total(METRICS.representativesRevoked, range),
-      this.total(METRICS.signatures, range),
-      this.total(METRICS.sealsTimestamped, range),
-      this.sums(METRICS.signatureVerifications, range, ['dimension', 'detail']),
-    ]);
-    return {
-      corporations: { registered, suspended, dissolved },
-      representatives: { appointed, revoked },
-      signatures,
-      sealsTimestamped,
-      verificationsByResult: Object.fromEntries(
-        [...verifications].map(([key, value]) => {
-          const [indication, subIndication] = key.split('\u0000') as [string, string];
-          return [subIndication === '' ? indication : `${indication}/${subIndication}`, value];
-        }),
-      ),
-    };
-  }
-
-  private async consents(range: DateRange): Promise<ConsentFigures> {
-    const [steps, exchanges, refused, failed] = await Promise.all([
-      Promise.all(CONSENT_STEPS.map((status) => this.total(CONSENT_STEP_METRICS[status], range))),
-      this.byDetail(METRICS.exchanges, range),
-      this.byDetail(METRICS.exchangesRefused, range),
-      this.total(METRICS.exchangesFailed, range),
-    ]);
-    const byProvider: Record<string, number> = {};
-    const byConsumer: Record<string, number> = {};
-    for (const [pair, count] of Object.entries(exchanges)) {
-      const [provider, consumer] = pair.split('/') as [string, string];
-      byProvider[provider] = (byProvider[provider] ?? 0) + count;
-      byConsumer[consumer] = (byConsumer[consumer] ?? 0) + count;
-    }
-    return {
-      funnel: CONSENT_STEPS.map((status, i) => ({ status, count: steps[i]! })),
-      exchanges: sum(Object.values(exchanges)),
-      exchangesByProvider: byProvider,
-      exchangesByConsumer: byConsumer,
-      refusedExchangesByReason: refused,
-      failedExchanges: failed,
+      corporate: corporateFigures(counters),
+      consents: consentFigures(counters),
     };
   }
 
@@ -270,8 +222,12 @@ export class AdoptionQueries {
     const rows =
       name === METRICS.activeCitizens
         ? await this.activeSeries(range, granularity)
-        : await this.ofScope(this.dailyCounts(name, range), name, range)
+        : await this.db
+            .selectFrom('metric_daily_counts')
             .select(['day', (eb) => eb.fn.sum<number | string>('count').as('value')])
+            .where((eb) => inScope(eb, [name], range))
+            .where('day', '>=', range.from)
+            .where('day', '<=', range.to)
             .groupBy('day')
             .execute();
     for (const row of rows) {
@@ -282,19 +238,23 @@ export class AdoptionQueries {
   }
 
   async departments(range: DateRange): Promise<DepartmentAdoption[]> {
-    const [adoption, logins, failures] = await Promise.all([
-      this.adoptionByDepartment(range),
-      this.perDepartment(METRICS.logins, range),
-      this.perDepartment(METRICS.loginFailures, range),
-    ]);
+    const adoption = await this.adoptionByDepartment(range);
+    if (adoption.size === 0) return [];
+    // Department rows are named one by one (`@DAA`, `@DAB`...): each is a short range of the counters' key,
+    // where a pattern match would read every e-service's rows.
+    const counters = await this.counters(range, LOGIN_COUNTERS, (eb) =>
+      named(eb, LOGIN_COUNTERS, [...adoption.keys()].map(departmentDimension)),
+    );
+    const logins = counters.byDimension(METRICS.logins);
+    const failures = counters.byDimension(METRICS.loginFailures);
     return [...adoption]
       .map(([department, { registered, integrated }]) => ({
         department,
         eservicesRegistered: registered,
         eservicesIntegrated: integrated,
         adoptionRate: ratio(integrated, registered),
-        logins: logins.get(department) ?? 0,
-        loginFailures: failures.get(department) ?? 0,
+        logins: logins[departmentDimension(department)] ?? 0,
+        loginFailures: failures[departmentDimension(department)] ?? 0,
       }))
       .sort((a, b) => b.logins - a.logins || a.department.localeCompare(b.department));
   }
@@ -304,19 +264,25 @@ export class AdoptionQueries {
     const rows = await this.registeredEServices(range)
       .select(['e.client_id', 'e.name', 'e.department', 'e.status'])
       .execute();
-    const clientIds = rows.map((row) => row.client_id);
-    const [logins, failures] = await Promise.all([
-      this.perEService(METRICS.logins, range, clientIds),
-      this.perEService(METRICS.loginFailures, range, clientIds),
-    ]);
+    if (rows.length === 0) return [];
+    // E-services named one by one, like departments: each a short range of the key, whatever the statistics.
+    const counters = await this.counters(range, LOGIN_COUNTERS, (eb) =>
+      named(
+        eb,
+        LOGIN_COUNTERS,
+        rows.map((row) => row.client_id),
+      ),
+    );
+    const logins = counters.byDimension(METRICS.logins);
+    const failures = counters.byDimension(METRICS.loginFailures);
     return rows
       .map((row) => ({
         clientId: row.client_id,
         name: row.name,
         department: row.department,
         status: row.status,
-        logins: logins.get(row.client_id) ?? 0,
-        loginFailures: failures.get(row.client_id) ?? 0,
+        logins: logins[row.client_id] ?? 0,
+        loginFailures: failures[row.client_id] ?? 0,
       }))
       .sort((a, b) => b.logins - a.logins || a.clientId.localeCompare(b.clientId));
   }
@@ -347,108 +313,30 @@ export class AdoptionQueries {
     );
   }
 
-  private dailyCounts(metric: MetricName, range: DateRange): CountsQuery {
-    return this.db
-      .selectFrom('metric_daily_counts')
-      .where('metric', '=', metric)
-      .where('day', '>=', range.from)
-      .where('day', '<=', range.to);
-  }
-
   /**
-   * The rows of a counter kept in all and per department: the one summed over all e-services or participants,
-   * or over the department's, so a year costs a row per day (or month), not one per e-service and day.
+   * Counters summed over the range, for many metrics at once: one query per part of the range (the whole months
+   * from the monthly roll-ups, the days before and after them from the daily counters), summed here. The rows
+   * read are the metrics' in the range's scope, or those `rows` names.
    */
-  private ofScope(query: CountsQuery, metric: MetricName, range: DateRange): CountsQuery {
-    if (!BY_DEPARTMENT.has(metric)) return query;
-    return query.where(
-      'dimension',
-      '=',
-      range.department === undefined ? ALL_ESERVICES : departmentDimension(range.department),
-    );
-  }
-
-  /**
-   * A counter summed over the range, by the columns `by` (keys joined with NUL): the whole months from the
-   * monthly roll-ups, the days before and after them from the daily counters.
-   */
-  private async sums(
-    metric: MetricName,
+  private async counters(
     range: DateRange,
-    by: readonly CountKey[],
-    narrow: (query: CountsQuery) => CountsQuery = (query) => this.ofScope(query, metric, range),
-  ): Promise<Map<string, number>> {
-    const months = wholeMonthsWithin(range.from, range.to);
-    const parts: { table: 'metric_daily_counts' | 'metric_monthly_counts'; from: string; to: string }[] =
-      months
-        ? [
-            { table: 'metric_daily_counts', from: range.from, to: addDays(months.first, -1) },
-            { table: 'metric_monthly_counts', from: months.first, to: months.last },
-            { table: 'metric_daily_counts', from: nextMonthStart(months.last), to: range.to },
-          ]
-        : [{ table: 'metric_daily_counts', from: range.from, to: range.to }];
+    metrics: readonly MetricName[],
+    rows: CountRows = (eb) => inScope(eb, metrics, range),
+  ): Promise<CounterSums> {
     const results = await Promise.all(
-      parts
-        .filter((part) => part.from <= part.to)
-        .map((part) => {
-          // Both tables have the same columns: the monthly one's `day` is the month's first.
-          const query = narrow(
-            this.db
-              .selectFrom(part.table as 'metric_daily_counts')
-              .where('metric', '=', metric)
-              .where('day', '>=', part.from)
-              .where('day', '<=', part.to),
-          ).select([...by, (eb) => eb.fn.sum<number | string>('count').as('value')]);
-          return (by.length > 0 ? query.groupBy([...by]) : query).execute();
-        }),
+      rangeParts(range).map((part) =>
+        // Both tables have the same columns: the monthly one's `day` is the month's first.
+        this.db
+          .selectFrom(part.table as 'metric_daily_counts')
+          .select(['metric', 'dimension', 'detail', (eb) => eb.fn.sum<number | string>('count').as('value')])
+          .where(rows)
+          .where('day', '>=', part.from)
+          .where('day', '<=', part.to)
+          .groupBy(['metric', 'dimension', 'detail'])
+          .execute(),
+      ),
     );
-    const sums = new Map<string, number>();
-    for (const row of results.flat()) {
-      if (row.value === null) continue;
-      const key = by.map((column) => (row as Record<CountKey, string>)[column]).join('\u0000');
-      sums.set(key, (sums.get(key) ?? 0) + Number(row.value));
-    }
-    return sums;
-  }
-
-  private async total(metric: MetricName, range: DateRange): Promise<number> {
-    return (await this.sums(metric, range, [])).get('') ?? 0;
-  }
-
-  private async byDimension(metric: MetricName, range: DateRange): Promise<Record<string, number>> {
-    return Object.fromEntries(await this.sums(metric, range, ['dimension']));
-  }
-
-  private async byDetail(metric: MetricName, range: DateRange): Promise<Record<string, number>> {
-    return Object.fromEntries(await this.sums(metric, range, ['detail']));
-  }
-
-  /** E-services named one by one, like departments: each a short range of the key, whatever the statistics. */
-  private async perEService(
-    metric: MetricName,
-    range: DateRange,
-    clientIds: readonly string[],
-  ): Promise<Map<string, number>> {
-    if (clientIds.length === 0) return new Map();
-    return this.sums(metric, range, ['dimension'], (query) => query.where('dimension', 'in', clientIds));
-  }
-
-  /**
-   * Department rows are named one by one (`@DAA`, `@DAB`...): each is a short range of the counters' key,
-   * where a pattern match would read every e-service's rows.
-   */
-  private async perDepartment(metric: MetricName, range: DateRange): Promise<Map<string, number>> {
-    const departments =
-      range.department !== undefined
-        ? [range.department]
-        : (await this.db.selectFrom('metric_eservices').select('department').distinct().execute()).map(
-            (r) => r.department,
-          );
-    if (departments.length === 0) return new Map();
-    const sums = await this.sums(metric, range, ['dimension'], (query) =>
-      query.where('dimension', 'in', departments.map(departmentDimension)),
-    );
-    return new Map([...sums].map(([dimension, value]) => [dimension.slice(1), value]));
+    return new CounterSums(results.flat());
   }
 
   /** Distinct citizens active in the period starting on `day` (a day, a Monday, a month's first day). */
@@ -474,6 +362,125 @@ export class AdoptionQueries {
       .where('day', '<=', range.to)
       .execute();
   }
+}
+
+/** A range as the counters hold it: whole months in the monthly roll-ups, the days at either end in the daily. */
+function rangeParts(
+  range: DateRange,
+): { table: 'metric_daily_counts' | 'metric_monthly_counts'; from: string; to: string }[] {
+  const months = wholeMonthsWithin(range.from, range.to);
+  if (!months) return [{ table: 'metric_daily_counts', from: range.from, to: range.to }];
+  return [
+    { table: 'metric_daily_counts' as const, from: range.from, to: addDays(months.first, -1) },
+    { table: 'metric_monthly_counts' as const, from: months.first, to: months.last },
+    { table: 'metric_daily_counts' as const, from: nextMonthStart(months.last), to: range.to },
+  ].filter((part) => part.from <= part.to);
+}
+
+/**
+ * The metrics' rows in the range's scope: of a counter kept in all and per department, the row summed over all
+ * e-services or participants, or over the department's, so a year costs a row per day (or month), not one per
+ * e-service and day; of any other counter, all its rows.
+ */
+function inScope(eb: CountsWhere, metrics: readonly MetricName[], range: DateRange): Expression<SqlBool> {
+  const scoped = metrics.filter((metric) => BY_DEPARTMENT.has(metric));
+  const whole = metrics.filter((metric) => !BY_DEPARTMENT.has(metric));
+  const dimension = range.department === undefined ? ALL_ESERVICES : departmentDimension(range.department);
+  return eb.or([
+    ...(whole.length > 0 ? [eb('metric', 'in', whole)] : []),
+    ...(scoped.length > 0 ? [eb.and([eb('metric', 'in', scoped), eb('dimension', '=', dimension)])] : []),
+  ]);
+}
+
+/** The metrics' rows of the dimensions named, one short range of the key each. */
+function named(
+  eb: CountsWhere,
+  metrics: readonly MetricName[],
+  dimensions: readonly string[],
+): Expression<SqlBool> {
+  return eb.and([eb('metric', 'in', metrics), eb('dimension', 'in', dimensions)]);
+}
+
+interface CountSum {
+  readonly metric: string;
+  readonly dimension: string;
+  readonly detail: string;
+  /** A SQL sum: a string from PostgreSQL's bigint. */
+  readonly value: number | string;
+}
+
+/** Counters summed over the parts of a range, read by metric. */
+class CounterSums {
+  private readonly rows = new Map<string, CountSum[]>();
+
+  constructor(rows: readonly CountSum[]) {
+    for (const row of rows) {
+      const ofMetric = this.rows.get(row.metric);
+      if (ofMetric) ofMetric.push(row);
+      else this.rows.set(row.metric, [row]);
+    }
+  }
+
+  total(metric: MetricName): number {
+    return sum((this.rows.get(metric) ?? []).map((row) => Number(row.value)));
+  }
+
+  /** The counter by a key of its rows: the parts of the range and the rows sharing a key add up. */
+  by(metric: MetricName, key: (row: CountSum) => string): Record<string, number> {
+    // A Map, not an object: a key is data from the log (a claim, a reason) and could be `__proto__`.
+    const sums = new Map<string, number>();
+    for (const row of this.rows.get(metric) ?? []) {
+      const k = key(row);
+      sums.set(k, (sums.get(k) ?? 0) + Number(row.value));
+    }
+    return Object.fromEntries(sums);
+  }
+
+  byDimension(metric: MetricName): Record<string, number> {
+    return this.by(metric, (row) => row.dimension);
+  }
+
+  byDetail(metric: MetricName): Record<string, number> {
+    return this.by(metric, (row) => row.detail);
+  }
+}
+
+function corporateFigures(counters: CounterSums): CorporateFigures {
+  return {
+    corporations: {
+      registered: counters.total(METRICS.corporationsRegistered),
+      suspended: counters.total(METRICS.corporationsSuspended),
+      dissolved: counters.total(METRICS.corporationsDissolved),
+    },
+    representatives: {
+      appointed: counters.total(METRICS.representativesAppointed),
+      revoked: counters.total(METRICS.representativesRevoked),
+    },
+    signatures: counters.total(METRICS.signatures),
+    sealsTimestamped: counters.total(METRICS.sealsTimestamped),
+    verificationsByResult: counters.by(METRICS.signatureVerifications, ({ dimension, detail }) =>
+      detail === '' ? dimension : `${dimension}/${detail}`,
+    ),
+  };
+}
+
+function consentFigures(counters: CounterSums): ConsentFigures {
+  const exchanges = counters.byDetail(METRICS.exchanges);
+  const byProvider: Record<string, number> = {};
+  const byConsumer: Record<string, number> = {};
+  for (const [pair, count] of Object.entries(exchanges)) {
+    const [provider, consumer] = pair.split('/') as [string, string];
+    byProvider[provider] = (byProvider[provider] ?? 0) + count;
+    byConsumer[consumer] = (byConsumer[consumer] ?? 0) + count;
+  }
+  return {
+    funnel: CONSENT_STEPS.map((status) => ({ status, count: counters.total(CONSENT_STEP_METRICS[status]) })),
+    exchanges: sum(Object.values(exchanges)),
+    exchangesByProvider: byProvider,
+    exchangesByConsumer: byConsumer,
+    refusedExchangesByReason: counters.byDetail(METRICS.exchangesRefused),
+    failedExchanges: counters.total(METRICS.exchangesFailed),
+  };
 }
 
 function sum(values: readonly number[]): number {
