@@ -34,7 +34,11 @@ async function startReceiver(failures: number) {
     get calls() {
       return calls;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
