@@ -117,9 +117,10 @@ export async function startConsentPlatform(storage: StorageConfig): Promise<Cons
     log,
     stream: (name) => store.readStream(name),
     async projected() {
-      const events = await log();
-      const last = events[events.length - 1];
-      if (last) await app.get(ProjectionRunner).waitFor(last.position);
+      // The head, not the last event read: on PostgreSQL a read may stop short of this test's appends while
+      // another suite's transaction is open on the cluster, and headPosition waits that out.
+      const head = await store.headPosition();
+      if (head !== undefined) await app.get(ProjectionRunner).waitFor(head);
     },
     async close() {
       await provider.close();

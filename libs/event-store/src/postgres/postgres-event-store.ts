@@ -60,6 +60,13 @@ const POSITION = 'pg_current_xact_id()::text::bigint * 65536';
  */
 const CATCH_UP_PAUSES_MS = [1, 2, 4, 8, 16, 32, 64, 128];
 
+/**
+ * `headPosition` waits longer: it is asked once (at a projection's start, by an operator command, by a caller
+ * that waits for its own writes to be projected), and a head short of an append committed before the call would
+ * let that caller go on too early, e.g. while another schema's rebuild holds a long transaction on the cluster.
+ */
+const HEAD_PAUSES_MS = [...CATCH_UP_PAUSES_MS, 256, 512, 1000, 1000, 1000, 1000, 1000];
+
 const LAST_REVISION = 2n ** 63n - 1n;
 
 /** SQLSTATE classes of a server that cannot serve us at all, as opposed to refusing one statement. */
@@ -277,13 +284,14 @@ export class PostgresEventStore implements EventStore {
         const events = rows.filter((row): row is ReadAllRow & EventRow => row.position !== null);
         return { xmin: BigInt(rows[0]!.xmin), xmax: BigInt(rows[0]!.xmax), events };
       },
+      CATCH_UP_PAUSES_MS,
       // A full page needs no wait: the next read carries on from it.
       (page) => page.events.length === maxCount,
     );
     return result.events.map(toRecorded);
   }
 
-  /** As readAll does, waits for the transactions in flight when asked, so the head covers every event written before. */
+  /** As readAll does, and for longer, waits for the transactions in flight when asked, so the head covers every event written before. */
   async headPosition(): Promise<bigint | undefined> {
     const head = await this.readSettled(async () => {
       const [row] = await this.query<{ xmin: string; xmax: string; position: string | null }>(
@@ -291,7 +299,7 @@ export class PostgresEventStore implements EventStore {
         [],
       );
       return { xmin: BigInt(row!.xmin), xmax: BigInt(row!.xmax), position: row!.position };
-    });
+    }, HEAD_PAUSES_MS);
     return head.position === null ? undefined : BigInt(head.position);
   }
 
@@ -302,11 +310,12 @@ export class PostgresEventStore implements EventStore {
    */
   private async readSettled<T extends { xmin: bigint; xmax: bigint }>(
     read: () => Promise<T>,
+    pauses: readonly number[],
     enough: (result: T) => boolean = () => false,
   ): Promise<T> {
     let result = await read();
     const runningBelow = result.xmax;
-    for (const pause of CATCH_UP_PAUSES_MS) {
+    for (const pause of pauses) {
       if (enough(result) || result.xmin >= runningBelow) break;
       await new Promise((resolve) => setTimeout(resolve, pause));
       // A subscription closed with the store ends with what it has, rather than failing on the ended pool.
