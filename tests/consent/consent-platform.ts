@@ -5,29 +5,15 @@ import { EVENT_STORE, ManualClock, ProjectionRunner, type StorageConfig } from '
 import { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
 import { ConsentApp } from '../../libs/consent/src/simulator/consent-app.js';
 import { GatewayParticipant } from '../../libs/consent/src/simulator/gateway-participant.js';
-import { startHousingProvider, type HousingProvider } from '../../apps/demo-consent/src/housing-provider.js';
+import {
+  PROOF_OF_ADDRESS as DEMO_PROOF_OF_ADDRESS,
+  startHousingProvider,
+  type HousingProvider,
+} from '../../apps/demo-consent/src/housing-provider.js';
 import { personFor } from '../identity/identity-platform.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 
-export const PROOF_OF_ADDRESS = {
-  datasetId: 'proof-of-address',
-  title: 'Proof of address',
-  description: 'The address of the public housing flat a citizen rents, and since when',
-  items: [
-    { name: 'address', description: 'the flat, block and estate' },
-    { name: 'since', description: 'the tenancy start date' },
-    { name: 'tenancyType', description: 'public rental or home ownership' },
-  ],
-  schema: {
-    type: 'object',
-    properties: {
-      address: { type: 'string', maxLength: 500 },
-      since: { type: 'string' },
-      tenancyType: { type: 'string' },
-    },
-    additionalProperties: false,
-  },
-};
+export const PROOF_OF_ADDRESS = { datasetId: 'proof-of-address', ...DEMO_PROOF_OF_ADDRESS };
 
 /**
  * The platform listening on a free port with a clock the test moves, the demo housing provider, a consumer

@@ -30,7 +30,6 @@ export interface HousingProviderOptions {
 
 const DISTRICTS = ['Sha Tin', 'Kwun Tong', 'Tuen Mun', 'Sham Shui Po', 'Wong Tai Sin', 'Tai Po'];
 
-/** A tenancy record per citizen, made up from the id: the housing department's data, answered from memory. */
 /** The dataset this provider serves, as it publishes it in the gateway's catalogue (under an id of the caller's). */
 export const PROOF_OF_ADDRESS = {
   title: 'Proof of address',
@@ -42,11 +41,16 @@ export const PROOF_OF_ADDRESS = {
   ],
   schema: {
     type: 'object',
-    properties: { address: { type: 'string' }, since: { type: 'string' }, tenancyType: { type: 'string' } },
+    properties: {
+      address: { type: 'string', maxLength: 500 },
+      since: { type: 'string' },
+      tenancyType: { type: 'string' },
+    },
     additionalProperties: false,
   },
 };
 
+/** A tenancy record per citizen, made up from the id: the housing department's data, answered from memory. */
 export function tenancyOf(citizenId: string): { address: string; since: string; tenancyType: string } {
   const digest = createHash('sha256').update(citizenId).digest();
   return {
