@@ -240,13 +240,7 @@ export class AdoptionQueries {
   async departments(range: DateRange): Promise<DepartmentAdoption[]> {
     const adoption = await this.adoptionByDepartment(range);
     if (adoption.size === 0) return [];
-    // Department rows are named one by one (`@DAA`, `@DAB`...): each is a short range of the counters' key,
-    // where a pattern match would read every e-service's rows.
-    const counters = await this.counters(range, LOGIN_COUNTERS, (eb) =>
-      named(eb, LOGIN_COUNTERS, [...adoption.keys()].map(departmentDimension)),
-    );
-    const logins = counters.byDimension(METRICS.logins);
-    const failures = counters.byDimension(METRICS.loginFailures);
+    const { logins, failures } = await this.loginsOf(range, [...adoption.keys()].map(departmentDimension));
     return [...adoption]
       .map(([department, { registered, integrated }]) => ({
         department,
@@ -265,16 +259,10 @@ export class AdoptionQueries {
       .select(['e.client_id', 'e.name', 'e.department', 'e.status'])
       .execute();
     if (rows.length === 0) return [];
-    // E-services named one by one, like departments: each a short range of the key, whatever the statistics.
-    const counters = await this.counters(range, LOGIN_COUNTERS, (eb) =>
-      named(
-        eb,
-        LOGIN_COUNTERS,
-        rows.map((row) => row.client_id),
-      ),
+    const { logins, failures } = await this.loginsOf(
+      range,
+      rows.map((row) => row.client_id),
     );
-    const logins = counters.byDimension(METRICS.logins);
-    const failures = counters.byDimension(METRICS.loginFailures);
     return rows
       .map((row) => ({
         clientId: row.client_id,
@@ -285,6 +273,21 @@ export class AdoptionQueries {
         loginFailures: failures[row.client_id] ?? 0,
       }))
       .sort((a, b) => b.logins - a.logins || a.clientId.localeCompare(b.clientId));
+  }
+
+  /**
+   * Logins and failed logins in the range per dimension, for `dimensions` (departments as `@DAA`, or e-services)
+   * named one by one: each is a short range of the counters' key, where a pattern match would read every
+   * e-service's rows, whatever the statistics.
+   */
+  private async loginsOf(range: DateRange, dimensions: readonly string[]) {
+    const counters = await this.counters(range, LOGIN_COUNTERS, (eb) =>
+      named(eb, LOGIN_COUNTERS, dimensions),
+    );
+    return {
+      logins: counters.byDimension(METRICS.logins),
+      failures: counters.byDimension(METRICS.loginFailures),
+    };
   }
 
   private registeredEServices(range: DateRange) {
