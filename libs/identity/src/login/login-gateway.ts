@@ -72,6 +72,8 @@ export interface CitizenAccount {
   readonly acr: AssuranceLevel;
   /** Holds the platform's administrator role. */
   readonly administrator: boolean;
+  /** The devices that may still sign: a login approved by any other device no longer counts. */
+  readonly activeDeviceIds: readonly string[];
 }
 
 /** A corporation a citizen acts for, with their role there. */

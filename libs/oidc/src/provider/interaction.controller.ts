@@ -22,6 +22,7 @@ import {
   type AuthorizationRequest,
 } from './claims-policy.js';
 import { CorporateGrants } from './corporate-grants.js';
+import { GrantOrigins } from '../sessions/grant-origins.js';
 import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
 import { loginPage } from './login-page.js';
 import { recordFailure } from './oidc-provider.factory.js';
@@ -42,6 +43,7 @@ export class InteractionController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logins: InteractionLogins,
     private readonly corporateGrants: CorporateGrants,
+    private readonly grantOrigins: GrantOrigins,
     @Inject(OIDC_OPTIONS) private readonly options: OidcOptions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -99,6 +101,14 @@ export class InteractionController {
     if (granted.rejectedClaims.length > 0) grant.rejectOIDCClaims(granted.rejectedClaims);
     const grantId = await grant.save();
     if (approved.actingFor) await this.corporateGrants.remember(grantId, approved.actingFor);
+    await this.grantOrigins.remember({
+      grantId,
+      citizenId: approved.citizenId,
+      deviceId: approved.deviceId,
+      clientId,
+      ...(approved.actingFor && { corporationId: approved.actingFor.corporationId }),
+      approvedAt: this.clock.now().toISOString(),
+    });
     await this.provider.interactionFinished(
       req,
       res,

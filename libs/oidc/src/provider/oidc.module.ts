@@ -9,7 +9,12 @@ import {
   type Clock,
   type ReadModelDatabase,
 } from '#libs/eventsourcing';
-import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
+import {
+  CITIZEN_CLAIMS,
+  CORPORATE_REPRESENTATION,
+  type CitizenClaims,
+  type CorporateRepresentation,
+} from '#libs/identity';
 import type Provider from 'oidc-provider';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
 import { AdministratorAccessTokens } from './administrator-access-tokens.js';
@@ -20,6 +25,9 @@ import { createOidcProvider } from './oidc-provider.factory.js';
 import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
 import { SigningKeys } from './signing-keys.js';
 import { OIDC_PROVIDER } from './tokens.js';
+import { GrantOrigins } from '../sessions/grant-origins.js';
+import { GrantValidity } from '../sessions/grant-validity.js';
+import { SessionEndingsModule } from '../sessions/session-endings.module.js';
 
 /**
  * The OpenID Provider. The provider itself is a Koa app that the platform mounts under the issuer's path
@@ -32,6 +40,7 @@ export class OidcModule {
     return {
       module: OidcModule,
       global: true,
+      imports: [SessionEndingsModule],
       controllers: [InteractionController],
       providers: [
         { provide: OIDC_OPTIONS, useValue: options },
@@ -46,6 +55,7 @@ export class OidcModule {
             citizens: CitizenClaims,
             signingKeys: SigningKeys,
             corporateGrants: CorporateGrants,
+            grantValidity: GrantValidity,
           ) =>
             createOidcProvider({
               options,
@@ -57,6 +67,7 @@ export class OidcModule {
               citizens,
               signingKeys,
               corporateGrants,
+              grantValidity,
             }),
           inject: [
             READ_MODELS,
@@ -67,6 +78,7 @@ export class OidcModule {
             CITIZEN_CLAIMS,
             SigningKeys,
             CorporateGrants,
+            GrantValidity,
           ],
         },
         {
@@ -79,6 +91,21 @@ export class OidcModule {
           provide: CorporateGrants,
           useFactory: (readModels: ReadModelDatabase) => new CorporateGrants(readModels),
           inject: [READ_MODELS],
+        },
+        {
+          provide: GrantOrigins,
+          useFactory: (readModels: ReadModelDatabase) => new GrantOrigins(readModels),
+          inject: [READ_MODELS],
+        },
+        {
+          provide: GrantValidity,
+          useFactory: (
+            origins: GrantOrigins,
+            citizens: CitizenClaims,
+            clock: Clock,
+            representation?: CorporateRepresentation,
+          ) => new GrantValidity(origins, citizens, representation, () => clock.now()),
+          inject: [GrantOrigins, CITIZEN_CLAIMS, CLOCK, { token: CORPORATE_REPRESENTATION, optional: true }],
         },
         {
           provide: SigningKeys,
