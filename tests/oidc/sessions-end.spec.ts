@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import * as oidc from 'openid-client';
+import request from 'supertest';
 import type { EventStore, RecordedEvent } from '#libs/event-store';
 import { EVENT_STORE } from '#libs/eventsourcing';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
 import { eventually } from '../support/eventually.js';
 import { storageTargets } from '../support/storage-targets.js';
 import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
+import { registeredCorporation } from '../corporate/corporate-platform.js';
 import { logIn, registeredCitizen, RelyingParty } from './relying-party.js';
 
 const OFFLINE = { scope: 'openid profile offline_access', prompt: 'consent' };
@@ -156,6 +158,47 @@ describe.each(storageTargets('oidc_sessions'))('Sessions and tokens end at once 
     );
     expect(introspected).toMatchObject({ active: false });
     expect(await oidc.tokenIntrospection(library.config, atLibrary.access_token)).toMatchObject({
+      active: true,
+    });
+  });
+
+  it('ends the grants that speak for a corporation once the representative’s appointment is revoked, and only those', async () => {
+    const portal = await RelyingParty.register(baseUrl, 'corp-portal-sessions', [
+      'openid',
+      'profile',
+      'corporate',
+      'offline_access',
+    ]);
+    const http = request(app.getHttpServer());
+    const citizen = await registeredCitizen(baseUrl);
+    const { corporationId } = await registeredCorporation(http);
+    const appointment = await admin(`/corporate/corporations/${corporationId}/appointments`, {
+      citizenId: citizen.citizenId,
+      role: 'authorised-signatory',
+      eservices: ['*'],
+    });
+    expect(appointment.status).toBe(201);
+    const { appointmentId } = ((await appointment.json()) as { appointments: { appointmentId: string }[] })
+      .appointments[0]!;
+    const login = await portal.startLogin({ ...OFFLINE, scope: 'openid profile corporate offline_access' });
+    const pending = await citizen.fetchLoginRequest(login.shortCode!);
+    await citizen.approve(pending, pending.claims, corporationId);
+    const corporate = await login.redeem(await login.continue());
+    expect(corporate.claims()).toMatchObject({ corp_id: corporationId });
+    const personal = (await logIn(housing, citizen, ['name'], OFFLINE)).tokens;
+
+    const revoked = await admin(
+      `/corporate/corporations/${corporationId}/appointments/${appointmentId}/revocation`,
+      {
+        reason: 'left the company',
+      },
+    );
+    expect(revoked.status).toBe(200);
+
+    await expectEnded(portal, corporate, corporate.claims()!.sub);
+    const [ended] = (await sessionsEnded(citizen.citizenId)) as RecordedEvent[];
+    expect(ended!.data).toMatchObject({ reason: 'appointment-revoked', corporationId, grantsRevoked: 1 });
+    expect(await oidc.tokenIntrospection(housing.config, personal.access_token)).toMatchObject({
       active: true,
     });
   });
