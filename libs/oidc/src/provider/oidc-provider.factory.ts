@@ -16,6 +16,8 @@ import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
 import { setupGrantOrigins } from '../sessions/grant-origins.js';
 import type { GrantValidity } from '../sessions/grant-validity.js';
 import { refuseEndedGrantsAtIntrospection } from '../sessions/introspection-check.js';
+import { logoutPage, recordCitizenLogouts } from '../sessions/citizen-logout.js';
+import { leaveBackchannelLogoutToTheOutbox } from '../sessions/logout-token.js';
 
 export interface OidcProviderDependencies {
   readonly options: OidcOptions;
@@ -116,7 +118,8 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       },
       pushedAuthorizationRequests: { enabled: true },
       requestObjects: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: logoutPage },
+      backchannelLogout: { enabled: true },
     },
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
@@ -147,6 +150,8 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
 
   const provider = new Provider(deps.options.issuer, configuration);
   refuseEndedGrantsAtIntrospection(provider, deps.grantValidity);
+  leaveBackchannelLogoutToTheOutbox(provider);
+  recordCitizenLogouts(provider, deps.store, deps.clock);
   provider.on(
     'grant.success',
     (ctx: KoaContextWithOIDC) => void recordTokenIssued(ctx, deps.store, deps.clock),

@@ -28,6 +28,8 @@ import { OIDC_PROVIDER } from './tokens.js';
 import { GrantOrigins } from '../sessions/grant-origins.js';
 import { GrantValidity } from '../sessions/grant-validity.js';
 import { SessionEndingsModule } from '../sessions/session-endings.module.js';
+import { withBackchannelLogout } from '../sessions/backchannel-logout-directory.js';
+import { BackchannelLogoutDispatcher } from '../sessions/backchannel-logout-dispatcher.js';
 
 /**
  * The OpenID Provider. The provider itself is a Koa app that the platform mounts under the issuer's path
@@ -63,7 +65,7 @@ export class OidcModule {
               vault,
               clock,
               store,
-              directory,
+              directory: withBackchannelLogout(directory, readModels),
               citizens,
               signingKeys,
               corporateGrants,
@@ -83,15 +85,16 @@ export class OidcModule {
         },
         {
           provide: ADMINISTRATOR_TOKENS,
-          useFactory: (provider: Provider, citizens: CitizenClaims) =>
-            new AdministratorAccessTokens(provider, citizens),
-          inject: [OIDC_PROVIDER, CITIZEN_CLAIMS],
+          useFactory: (provider: Provider, citizens: CitizenClaims, validity: GrantValidity) =>
+            new AdministratorAccessTokens(provider, citizens, validity),
+          inject: [OIDC_PROVIDER, CITIZEN_CLAIMS, GrantValidity],
         },
         {
           provide: CorporateGrants,
           useFactory: (readModels: ReadModelDatabase) => new CorporateGrants(readModels),
           inject: [READ_MODELS],
         },
+        BackchannelLogoutDispatcher,
         {
           provide: GrantOrigins,
           useFactory: (readModels: ReadModelDatabase) => new GrantOrigins(readModels),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EventStore } from '#libs/event-store';
 import { CLOCK, EVENT_STORE, ProjectionRunner, type Clock } from '#libs/eventsourcing';
+import { backchannelLogouts } from './backchannel-logouts.projection.js';
 import { sessionEndings } from './session-endings.reaction.js';
 
 @Injectable()
@@ -12,10 +13,13 @@ class SessionEndingsReaction implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.projections.start([sessionEndings(this.store, this.clock)]);
+    return this.projections.start([sessionEndings(this.store, this.clock), backchannelLogouts]);
   }
 }
 
-/** Sessions and tokens that end when a device, a citizen, an e-service or an appointment does. */
+/**
+ * Sessions and tokens that end when a device, a citizen, an e-service or an appointment does, and the outbox of
+ * the back-channel logout tokens that announce each ending.
+ */
 @Module({ providers: [SessionEndingsReaction] })
 export class SessionEndingsModule {}
