@@ -94,7 +94,12 @@ export class InteractionController {
     const administrator =
       requestsAdminScope(request) &&
       (await this.citizens.account(approved.citizenId))?.administrator === true;
-    const granted = grantFor(request, approved.approvedClaims, administrator);
+    const granted = grantFor(
+      request,
+      approved.approvedClaims,
+      administrator,
+      approved.actingFor !== undefined,
+    );
     grant.addOIDCScope(granted.scopes.join(' '));
     if (granted.rejectedScopes.length > 0) grant.rejectOIDCScope(granted.rejectedScopes.join(' '));
     if (granted.claims.length > 0) grant.addOIDCClaims(granted.claims);
