@@ -78,5 +78,18 @@ describe.each(storageTargets('oidc_stepup'))(
         expect(second.auth_time).toBeGreaterThanOrEqual(first.auth_time ?? 0);
       },
     );
+
+    it('tells the app that the e-service will keep access when it asks for offline_access with prompt=consent', async () => {
+      const offline = await RelyingParty.register(baseUrl, 'stepup-offline', [
+        'openid',
+        'profile',
+        'offline_access',
+      ]);
+      const kept = await offline.startLogin({ scope: 'openid offline_access', prompt: 'consent' });
+      expect(await citizen.fetchLoginRequest(kept.shortCode!)).toMatchObject({ offlineAccess: true });
+      // Without prompt=consent no refresh token is issued (OIDC Core §11), and the app says nothing of the kind.
+      const notKept = await offline.startLogin({ scope: 'openid offline_access' });
+      expect(await citizen.fetchLoginRequest(notKept.shortCode!)).not.toHaveProperty('offlineAccess');
+    });
   },
 );

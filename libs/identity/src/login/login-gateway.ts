@@ -20,6 +20,8 @@ export interface StartLogin {
   readonly claims: readonly ClaimName[];
   /** The `corporate` scope: the citizen picks, in the app, a corporation they act for. */
   readonly corporate?: boolean;
+  /** `offline_access` granted: the e-service keeps access (a refresh token) after the citizen leaves it. */
+  readonly offlineAccess?: boolean;
 }
 
 export interface StartedLogin {

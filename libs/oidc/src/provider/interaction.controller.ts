@@ -171,6 +171,8 @@ export class InteractionController {
         minimumAcr: minimum,
         claims,
         ...(request.scope.split(' ').includes('corporate') && { corporate: true }),
+        // oidc-provider has already dropped offline_access unless it will issue a refresh token (prompt=consent).
+        ...(request.scope.split(' ').includes('offline_access') && { offlineAccess: true }),
       },
       { ...commandContextOf(req), actor: `eservice:${clientId}` },
     );
