@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { EventStore } from '#libs/event-store';
+import { EVENT_STORE } from '#libs/eventsourcing';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '#libs/oidc';
 import {
   parseEServicesCommand,
@@ -73,6 +75,27 @@ describe('npm run cli -- eservices', () => {
       expect.stringMatching(/^had-venues +HAD +active +Venue booking$/),
     ]);
     expect(await run('list', '--status', 'suspended')).toEqual(['no e-service registered']);
+  });
+
+  it('registers a back-channel logout URI, in the registration event', async () => {
+    await run(
+      'register',
+      '--client-id',
+      'had-logouts',
+      '--name',
+      'Logouts',
+      '--department',
+      'HAD',
+      '--redirect-uri',
+      'https://had.example/cb',
+      '--secret',
+      '--backchannel-logout-uri',
+      'https://had.example/backchannel-logout',
+    );
+    const [registered] = await app.get<EventStore>(EVENT_STORE).readStream('eservice-had-logouts');
+    expect(registered!.data).toMatchObject({
+      backchannelLogoutUri: 'https://had.example/backchannel-logout',
+    });
   });
 
   it('refuses a domain mistake with its code', async () => {

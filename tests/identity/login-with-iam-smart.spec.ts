@@ -97,6 +97,7 @@ describe('Login with iAM Smart, approved in the app', () => {
       status: 'active',
       acr: 'plus',
       administrator: false,
+      activeDeviceIds: [phone.deviceId],
     });
   });
 
@@ -251,6 +252,7 @@ describe('refusals: a status, a code, and nothing written', () => {
       status: 'suspended',
       acr: 'basic',
       administrator: false,
+      activeDeviceIds: [phone.deviceId],
     });
     const started = await startLogin({ claims: ['name'] });
     const request = await phone.fetchLoginRequest(started.shortCode);

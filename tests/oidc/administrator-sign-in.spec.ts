@@ -117,9 +117,10 @@ describe.each(storageTargets('admin_sign_in'))(
         body: JSON.stringify({ reason: 'account-compromised' }),
       });
       expect(response.status).toBe(200);
+      // Suspension ends every token the citizen holds: theirs is no token at all any more.
       expect(await summary(tokens.access_token)).toMatchObject({
-        status: 403,
-        body: { code: 'ADMINISTRATOR_ROLE_REQUIRED' },
+        status: 401,
+        body: { code: 'ADMIN_TOKEN_INVALID' },
       });
     });
 

@@ -22,6 +22,8 @@ export class RelyingParty {
     baseUrl: string,
     clientId: string,
     allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
+    /** More registry settings, e.g. `backchannelLogoutUri`. */
+    settings: Record<string, unknown> = {},
   ): Promise<RelyingParty> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
@@ -38,6 +40,7 @@ export class RelyingParty {
         authMethod: 'private_key_jwt',
         jwks: { keys: [jwk] },
         allowedScopes,
+        ...settings,
       }),
     });
     if (response.status !== 201)
@@ -68,8 +71,11 @@ export class RelyingParty {
   }
 
   /** PAR with PKCE, then the browser reaches the login page: what the citizen sees, and how to go on. */
-  async startLogin(parameters: Record<string, string> = {}): Promise<LoginInProgress> {
-    return this.openLoginPage(await this.pushAuthorizationRequest(parameters));
+  async startLogin(
+    parameters: Record<string, string> = {},
+    browser = new TestBrowser(),
+  ): Promise<LoginInProgress> {
+    return this.openLoginPage(await this.pushAuthorizationRequest(parameters), browser);
   }
 
   /** The e-service's back channel: PAR with PKCE, answered by the authorization URL for the browser. */
@@ -90,8 +96,10 @@ export class RelyingParty {
   }
 
   /** The browser follows the authorization URL to the login page (or back to the e-service with an error). */
-  async openLoginPage({ url, checks }: PushedAuthorization): Promise<LoginInProgress> {
-    const browser = new TestBrowser();
+  async openLoginPage(
+    { url, checks }: PushedAuthorization,
+    browser = new TestBrowser(),
+  ): Promise<LoginInProgress> {
     const page = await browser.navigate(url.href, { stopAt: REDIRECT_URI });
     const shortCode = /data-testid="short-code">([^<]+)</.exec(page.text)?.[1];
     const uid = /\/interaction\/([^/?#]+)$/.exec(page.url)?.[1];
@@ -154,8 +162,10 @@ export async function logIn(
   citizen: CitizenApp,
   claims?: readonly ClaimName[],
   parameters: Record<string, string> = {},
+  /** The same browser for several logins: one session at several e-services. */
+  browser?: TestBrowser,
 ) {
-  const login = await rp.startLogin(parameters);
+  const login = await rp.startLogin(parameters, browser);
   const pending = await citizen.fetchLoginRequest(login.shortCode!);
   await citizen.approve(pending, claims ?? pending.claims);
   const callback = await login.continue();

@@ -14,7 +14,7 @@ import {
 
 export const ESERVICES_USAGE = `  eservices register --client-id <id> --name <name> --department <code> --redirect-uri <uri>
       [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... (--jwks-file <path> | --secret)
-      [--scopes "openid profile"]
+      [--scopes "openid profile"] [--backchannel-logout-uri <uri>]
                            register an e-service; with --secret its generated secret is printed, once
   eservices list [--department <code>] [--status active|suspended]
                            the registered e-services`;
@@ -52,6 +52,7 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
     'jwks-file': { type: 'string' },
     secret: { type: 'boolean' },
     scopes: { type: 'string' },
+    'backchannel-logout-uri': { type: 'string' },
   });
   const { 'client-id': clientId, name, department, 'redirect-uri': redirectUris } = values;
   if (
@@ -75,6 +76,9 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
       redirectUris,
       postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       ...(values.scopes !== undefined && { allowedScopes: values.scopes.split(/\s+/).filter(Boolean) }),
+      ...(values['backchannel-logout-uri'] !== undefined && {
+        backchannelLogoutUri: values['backchannel-logout-uri'],
+      }),
       ...(jwksFile === undefined
         ? { authMethod: 'client_secret_basic' }
         : { authMethod: 'private_key_jwt', jwks: await readJson(jwksFile) }),

@@ -223,6 +223,7 @@ function page(input: {
            (c) => `<label><input type="checkbox" name="claims" value="${e(c)}" checked> ${e(c)}</label><br>`,
          )
          .join('')}
+       ${input.request.offlineAccess ? `<p id="offline-access"><strong>${e(input.request.eServiceName)} will keep access</strong> to what you share after you leave it, until you log out of it or the access is revoked.</p>` : ''}
        ${input.request.corporate ? corporationPicker(input.representations ?? [], input.request.eServiceId) : ''}
        <button name="decision" value="approve" id="approve">Approve</button>
        <button name="decision" value="deny" id="deny">Deny</button></form>`

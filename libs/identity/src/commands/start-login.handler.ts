@@ -60,6 +60,7 @@ export class StartLoginHandler implements ICommandHandler<StartLoginCommand> {
       minimumAcr: input.minimumAcr,
       claims: input.claims,
       ...(input.corporate && { corporate: true }),
+      ...(input.offlineAccess && { offlineAccess: true }),
       challenge: randomBytes(32).toString('base64url'),
       expiresAt: new Date(
         now.getTime() + (this.options.loginRequestLifetimeMs ?? DEFAULT_LOGIN_REQUEST_LIFETIME_MS),

@@ -14,6 +14,7 @@ export interface RequestLogin {
   readonly minimumAcr: AssuranceLevel;
   readonly claims: readonly ClaimName[];
   readonly corporate?: boolean;
+  readonly offlineAccess?: boolean;
   readonly challenge: string;
   readonly shortCode: string;
   /** Shared with the short code's assignment, which must end with the request. */
@@ -59,6 +60,7 @@ export function decideLoginRequest(
             minimumAcr: command.minimumAcr,
             claims: [...command.claims],
             ...(command.corporate && { corporate: true }),
+            ...(command.offlineAccess && { offlineAccess: true }),
             challenge: command.challenge,
             shortCode: command.shortCode,
             requestedAt: now.toISOString(),

@@ -12,6 +12,8 @@ export type LoginRequested = DomainEvent<
     claims: ClaimName[];
     /** The e-service asked for the `corporate` scope: an approval names the corporation acted for. */
     corporate?: boolean;
+    /** The e-service keeps access after the login (`offline_access`): the app tells the citizen so. */
+    offlineAccess?: boolean;
     /** 32 random bytes, base64url: what the approving device signs, so that an approval fits one request only. */
     challenge: string;
     shortCode: string;

@@ -56,6 +56,11 @@ export class CitizenClaimsService implements CitizenClaims {
     const { state } = await this.aggregates.load(citizenStream(citizenId), citizen);
     return state.status === 'unregistered'
       ? undefined
-      : { status: state.status, acr: state.assuranceLevel, administrator: state.administrator };
+      : {
+          status: state.status,
+          acr: state.assuranceLevel,
+          administrator: state.administrator,
+          activeDeviceIds: state.devices.filter((d) => d.status === 'active').map((d) => d.deviceId),
+        };
   }
 }

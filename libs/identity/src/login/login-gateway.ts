@@ -20,6 +20,8 @@ export interface StartLogin {
   readonly claims: readonly ClaimName[];
   /** The `corporate` scope: the citizen picks, in the app, a corporation they act for. */
   readonly corporate?: boolean;
+  /** `offline_access` granted: the e-service keeps access (a refresh token) after the citizen leaves it. */
+  readonly offlineAccess?: boolean;
 }
 
 export interface StartedLogin {
@@ -72,6 +74,8 @@ export interface CitizenAccount {
   readonly acr: AssuranceLevel;
   /** Holds the platform's administrator role. */
   readonly administrator: boolean;
+  /** The devices that may still sign: a login approved by any other device no longer counts. */
+  readonly activeDeviceIds: readonly string[];
 }
 
 /** A corporation a citizen acts for, with their role there. */

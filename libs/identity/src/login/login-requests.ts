@@ -20,6 +20,8 @@ export interface PendingLoginRequest {
   readonly minimumAcr: AssuranceLevel;
   /** Present when the e-service asks which corporation the citizen acts for: the approval must name one. */
   readonly corporate?: true;
+  /** The e-service will keep access (a refresh token) after the citizen leaves it: the app says so. */
+  readonly offlineAccess?: true;
   readonly challenge: string;
   readonly expiresAt: string;
 }
@@ -64,6 +66,7 @@ export class LoginRequests implements LoginGateway {
       claims,
       minimumAcr,
       ...(state.request.corporate && { corporate: true as const }),
+      ...(state.request.offlineAccess && { offlineAccess: true as const }),
       challenge,
       expiresAt,
     };

@@ -31,6 +31,9 @@ export interface EServiceClient {
   readonly scope: string;
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
+  /** OIDC Back-Channel Logout 1.0 (see sessions/backchannel-logout-directory.ts). */
+  readonly backchannel_logout_uri?: string;
+  readonly backchannel_logout_session_required?: boolean;
 }
 
 export const ESERVICE_DIRECTORY = Symbol('EServiceDirectory');

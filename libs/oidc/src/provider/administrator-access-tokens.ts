@@ -1,6 +1,7 @@
 import type Provider from 'oidc-provider';
 import type { AdministratorTokenCheck, AdministratorTokens } from '#libs/eventsourcing';
 import type { CitizenClaims } from '#libs/identity';
+import type { GrantValidity } from '../sessions/grant-validity.js';
 import { ADMIN_SCOPE } from './claims-policy.js';
 
 const INVALID: AdministratorTokenCheck = { outcome: 'invalid' };
@@ -9,13 +10,14 @@ const MAX_TOKEN_LENGTH = 512;
 /**
  * Judges an access token this provider issued, as its resource-server checks do (the token unexpired and not
  * revoked, its e-service still active), then asks the identity context whether the citizen holds the
- * administrator role now: revoking the role or suspending the citizen closes the admin API at once, whatever
- * tokens they still have.
+ * administrator role now: revoking the role closes the admin API at once, whatever tokens they still have.
+ * A suspended citizen's or lost device's tokens are no tokens at all any more (GrantValidity).
  */
 export class AdministratorAccessTokens implements AdministratorTokens {
   constructor(
     private readonly provider: Provider,
     private readonly citizens: CitizenClaims,
+    private readonly validity: GrantValidity,
   ) {}
 
   async check(value: string): Promise<AdministratorTokenCheck> {
@@ -33,8 +35,8 @@ export class AdministratorAccessTokens implements AdministratorTokens {
       };
     }
     const account = await this.citizens.account(token.accountId);
-    if (!account) return INVALID;
-    if (account.status !== 'active' || !account.administrator) {
+    if (!account || !(await this.validity.allows(account, token.grantId))) return INVALID;
+    if (!account.administrator) {
       return {
         outcome: 'forbidden',
         code: 'ADMINISTRATOR_ROLE_REQUIRED',

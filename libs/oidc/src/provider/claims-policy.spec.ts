@@ -80,3 +80,28 @@ describe('releasableClaims', () => {
     expect(releasableClaims('openid', [], [])).toEqual([]);
   });
 });
+
+describe('grantFor and the claims parameter (OIDC Core §5.5)', () => {
+  const claims = {
+    id_token: { hkid: { essential: true }, corp_id: null, name: null, acr: null, auth_time: null },
+    userinfo: { corp_name: null, shoe_size: null },
+  };
+
+  it('rejects every named claim the citizen was never asked for, so that none is asked again', () => {
+    expect(grantFor({ scope: 'openid profile', claims }, ['name'])).toEqual({
+      scopes: ['openid', 'profile'],
+      rejectedScopes: [],
+      claims: ['name'],
+      rejectedClaims: ['name_zh', 'birthdate', 'hkid', 'corp_id', 'corp_name', 'shoe_size'],
+    });
+  });
+
+  it('grants the corporate claims it names once the citizen picked a corporation, and rejects them without', () => {
+    expect(grantFor({ scope: 'openid corporate', claims }, [], false, true)).toMatchObject({
+      scopes: ['openid', 'corporate'],
+      claims: ['corp_id', 'corp_name'],
+      rejectedClaims: ['name', 'hkid', 'shoe_size'],
+    });
+    expect(grantFor({ scope: 'openid corporate', claims }, []).rejectedClaims).toContain('corp_id');
+  });
+});

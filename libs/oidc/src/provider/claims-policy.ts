@@ -1,4 +1,5 @@
 import type { AssuranceLevel, ClaimName } from '#libs/identity';
+import { CORPORATE_CLAIMS } from './corporate-grants.js';
 
 export const ACR = { basic: 'urn:city-identity:acr:basic', plus: 'urn:city-identity:acr:plus' } as const;
 
@@ -72,23 +73,43 @@ export const ADMIN_SCOPE = 'admin';
 export const requestsAdminScope = (request: AuthorizationRequest): boolean =>
   request.scope.split(' ').includes(ADMIN_SCOPE);
 
+/** Claims of the protocol, not of the citizen: oidc-provider never asks a grant for them. */
+const PROTOCOL_CLAIMS = new Set(['sub', 'sid', 'auth_time', 'acr', 'amr', 'iss']);
+
 /**
  * What to grant so that exactly the approved claims flow: every requested scope, with the claims the citizen did
- * not approve rejected, and the admin scope rejected unless the citizen is an administrator. A scope is rejected
- * rather than left out: one left out would be asked for again.
+ * not approve rejected, and the admin scope rejected unless the citizen is an administrator. A scope or claim is
+ * rejected rather than left out: one left out would be asked for again, at a fresh login page, forever. So a
+ * claim the `claims` parameter names but the citizen was never asked for (`hkid` without its scope, `corp_id`
+ * without `corporate`, a name we do not know) is rejected too: OIDC Core §5.5, left out and the login completes.
+ * `corporate`: the citizen picked a corporation, whose claims the `corporate` scope then releases.
  */
 export function grantFor(
   request: AuthorizationRequest,
   approved: readonly ClaimName[],
   administrator = false,
-): { scopes: string[]; rejectedScopes: string[]; claims: ClaimName[]; rejectedClaims: ClaimName[] } {
+  corporate = false,
+): { scopes: string[]; rejectedScopes: string[]; claims: string[]; rejectedClaims: string[] } {
   const asked = request.scope.split(' ').filter((scope) => scope !== '');
   const withheld = (scope: string) => scope === ADMIN_SCOPE && !administrator;
   const requested = requestedClaims(request);
+  const corporateClaims = new Set<string>(corporate && asked.includes('corporate') ? CORPORATE_CLAIMS : []);
+  const named = [
+    ...new Set([
+      ...Object.keys(request.claims?.id_token ?? {}),
+      ...Object.keys(request.claims?.userinfo ?? {}),
+    ]),
+  ];
+  const unaskable = named.filter(
+    (c) => !PROTOCOL_CLAIMS.has(c) && !corporateClaims.has(c) && !(requested as string[]).includes(c),
+  );
   return {
     scopes: asked.filter((scope) => !withheld(scope)),
     rejectedScopes: asked.filter(withheld),
-    claims: requested.filter((c) => approved.includes(c)),
-    rejectedClaims: requested.filter((c) => !approved.includes(c)),
+    claims: [
+      ...requested.filter((c) => approved.includes(c)),
+      ...named.filter((c) => corporateClaims.has(c)),
+    ],
+    rejectedClaims: [...requested.filter((c) => !approved.includes(c)), ...unaskable],
   };
 }

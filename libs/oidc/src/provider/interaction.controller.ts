@@ -22,6 +22,7 @@ import {
   type AuthorizationRequest,
 } from './claims-policy.js';
 import { CorporateGrants } from './corporate-grants.js';
+import { GrantOrigins } from '../sessions/grant-origins.js';
 import { InteractionLogins, type InteractionLogin } from './interaction-logins.js';
 import { loginPage } from './login-page.js';
 import { recordFailure } from './oidc-provider.factory.js';
@@ -42,6 +43,7 @@ export class InteractionController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly logins: InteractionLogins,
     private readonly corporateGrants: CorporateGrants,
+    private readonly grantOrigins: GrantOrigins,
     @Inject(OIDC_OPTIONS) private readonly options: OidcOptions,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -92,13 +94,26 @@ export class InteractionController {
     const administrator =
       requestsAdminScope(request) &&
       (await this.citizens.account(approved.citizenId))?.administrator === true;
-    const granted = grantFor(request, approved.approvedClaims, administrator);
+    const granted = grantFor(
+      request,
+      approved.approvedClaims,
+      administrator,
+      approved.actingFor !== undefined,
+    );
     grant.addOIDCScope(granted.scopes.join(' '));
     if (granted.rejectedScopes.length > 0) grant.rejectOIDCScope(granted.rejectedScopes.join(' '));
     if (granted.claims.length > 0) grant.addOIDCClaims(granted.claims);
     if (granted.rejectedClaims.length > 0) grant.rejectOIDCClaims(granted.rejectedClaims);
     const grantId = await grant.save();
     if (approved.actingFor) await this.corporateGrants.remember(grantId, approved.actingFor);
+    await this.grantOrigins.remember({
+      grantId,
+      citizenId: approved.citizenId,
+      deviceId: approved.deviceId,
+      clientId,
+      ...(approved.actingFor && { corporationId: approved.actingFor.corporationId }),
+      approvedAt: this.clock.now().toISOString(),
+    });
     await this.provider.interactionFinished(
       req,
       res,
@@ -156,6 +171,8 @@ export class InteractionController {
         minimumAcr: minimum,
         claims,
         ...(request.scope.split(' ').includes('corporate') && { corporate: true }),
+        // oidc-provider has already dropped offline_access unless it will issue a refresh token (prompt=consent).
+        ...(request.scope.split(' ').includes('offline_access') && { offlineAccess: true }),
       },
       { ...commandContextOf(req), actor: `eservice:${clientId}` },
     );

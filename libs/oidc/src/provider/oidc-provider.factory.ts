@@ -13,6 +13,11 @@ import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
 import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
+import { setupGrantOrigins } from '../sessions/grant-origins.js';
+import type { GrantValidity } from '../sessions/grant-validity.js';
+import { refuseEndedGrantsAtIntrospection } from '../sessions/introspection-check.js';
+import { logoutPage, recordCitizenLogouts } from '../sessions/citizen-logout.js';
+import { leaveBackchannelLogoutToTheOutbox } from '../sessions/logout-token.js';
 
 export interface OidcProviderDependencies {
   readonly options: OidcOptions;
@@ -24,6 +29,7 @@ export interface OidcProviderDependencies {
   readonly citizens: CitizenClaims;
   readonly signingKeys: SigningKeys;
   readonly corporateGrants: CorporateGrants;
+  readonly grantValidity: GrantValidity;
 }
 
 const logger = new Logger('OpenIdProvider');
@@ -35,6 +41,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     await setupSigningKeys(db);
     await setupInteractionLogins(db);
     await setupCorporateGrants(db);
+    await setupGrantOrigins(db);
   });
 
   const firstParty = deps.options.firstPartyClients ?? [];
@@ -44,7 +51,8 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
     findAccount: async (_ctx, sub, token) => {
       const account = await deps.citizens.account(sub);
-      if (!account || account.status !== 'active') return undefined;
+      if (!account || !(await deps.grantValidity.allows(account, token?.grantId as string | undefined)))
+        return undefined;
       return {
         accountId: sub,
         // oidc-provider passes the claims the grant rejected; what is neither requested nor granted it drops itself.
@@ -110,7 +118,8 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       },
       pushedAuthorizationRequests: { enabled: true },
       requestObjects: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: logoutPage },
+      backchannelLogout: { enabled: true },
     },
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
@@ -140,6 +149,9 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
   };
 
   const provider = new Provider(deps.options.issuer, configuration);
+  refuseEndedGrantsAtIntrospection(provider, deps.grantValidity);
+  leaveBackchannelLogoutToTheOutbox(provider);
+  recordCitizenLogouts(provider, deps.store, deps.clock);
   provider.on(
     'grant.success',
     (ctx: KoaContextWithOIDC) => void recordTokenIssued(ctx, deps.store, deps.clock),

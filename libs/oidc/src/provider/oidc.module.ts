@@ -9,7 +9,12 @@ import {
   type Clock,
   type ReadModelDatabase,
 } from '#libs/eventsourcing';
-import { CITIZEN_CLAIMS, type CitizenClaims } from '#libs/identity';
+import {
+  CITIZEN_CLAIMS,
+  CORPORATE_REPRESENTATION,
+  type CitizenClaims,
+  type CorporateRepresentation,
+} from '#libs/identity';
 import type Provider from 'oidc-provider';
 import { ESERVICE_DIRECTORY, type EServiceDirectory } from '../eservices/eservice-directory.js';
 import { AdministratorAccessTokens } from './administrator-access-tokens.js';
@@ -20,6 +25,11 @@ import { createOidcProvider } from './oidc-provider.factory.js';
 import { OIDC_OPTIONS, type OidcOptions } from './oidc-options.js';
 import { SigningKeys } from './signing-keys.js';
 import { OIDC_PROVIDER } from './tokens.js';
+import { GrantOrigins } from '../sessions/grant-origins.js';
+import { GrantValidity } from '../sessions/grant-validity.js';
+import { SessionEndingsModule } from '../sessions/session-endings.module.js';
+import { withBackchannelLogout } from '../sessions/backchannel-logout-directory.js';
+import { BackchannelLogoutDispatcher } from '../sessions/backchannel-logout-dispatcher.js';
 
 /**
  * The OpenID Provider. The provider itself is a Koa app that the platform mounts under the issuer's path
@@ -32,6 +42,7 @@ export class OidcModule {
     return {
       module: OidcModule,
       global: true,
+      imports: [SessionEndingsModule],
       controllers: [InteractionController],
       providers: [
         { provide: OIDC_OPTIONS, useValue: options },
@@ -46,6 +57,7 @@ export class OidcModule {
             citizens: CitizenClaims,
             signingKeys: SigningKeys,
             corporateGrants: CorporateGrants,
+            grantValidity: GrantValidity,
           ) =>
             createOidcProvider({
               options,
@@ -53,10 +65,11 @@ export class OidcModule {
               vault,
               clock,
               store,
-              directory,
+              directory: withBackchannelLogout(directory, readModels),
               citizens,
               signingKeys,
               corporateGrants,
+              grantValidity,
             }),
           inject: [
             READ_MODELS,
@@ -67,18 +80,35 @@ export class OidcModule {
             CITIZEN_CLAIMS,
             SigningKeys,
             CorporateGrants,
+            GrantValidity,
           ],
         },
         {
           provide: ADMINISTRATOR_TOKENS,
-          useFactory: (provider: Provider, citizens: CitizenClaims) =>
-            new AdministratorAccessTokens(provider, citizens),
-          inject: [OIDC_PROVIDER, CITIZEN_CLAIMS],
+          useFactory: (provider: Provider, citizens: CitizenClaims, validity: GrantValidity) =>
+            new AdministratorAccessTokens(provider, citizens, validity),
+          inject: [OIDC_PROVIDER, CITIZEN_CLAIMS, GrantValidity],
         },
         {
           provide: CorporateGrants,
           useFactory: (readModels: ReadModelDatabase) => new CorporateGrants(readModels),
           inject: [READ_MODELS],
+        },
+        BackchannelLogoutDispatcher,
+        {
+          provide: GrantOrigins,
+          useFactory: (readModels: ReadModelDatabase) => new GrantOrigins(readModels),
+          inject: [READ_MODELS],
+        },
+        {
+          provide: GrantValidity,
+          useFactory: (
+            origins: GrantOrigins,
+            citizens: CitizenClaims,
+            clock: Clock,
+            representation?: CorporateRepresentation,
+          ) => new GrantValidity(origins, citizens, representation, () => clock.now()),
+          inject: [GrantOrigins, CITIZEN_CLAIMS, CLOCK, { token: CORPORATE_REPRESENTATION, optional: true }],
         },
         {
           provide: SigningKeys,

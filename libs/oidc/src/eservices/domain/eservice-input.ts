@@ -2,7 +2,7 @@ import { DomainError } from '#libs/errors';
 import { parseClientJwks } from './client-jwks.js';
 import { ESERVICE_SCOPES, type AuthMethod, type EServiceScope } from './eservice.events.js';
 import type { EServiceSettings } from './eservice.state.js';
-import { parseRedirectUris } from './redirect-uris.js';
+import { parseBackchannelLogoutUri, parseRedirectUris } from './redirect-uris.js';
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
 /** A bureau or department's code, e.g. `HAD`, `IRD`. */
@@ -18,6 +18,8 @@ export interface SettingsInput {
   readonly postLogoutRedirectUris?: readonly string[];
   readonly allowedScopes?: readonly string[];
   readonly jwks?: unknown;
+  /** `null` turns back-channel logout off. */
+  readonly backchannelLogoutUri?: string | null;
 }
 
 export interface RegistrationInput extends SettingsInput {
@@ -73,6 +75,9 @@ export function parseRegistration(input: RegistrationInput): Registration {
       postLogoutRedirectUris: parseRedirectUris('postLogoutRedirectUris', input.postLogoutRedirectUris ?? []),
       allowedScopes: parseScopes(input.allowedScopes ?? ['openid']),
       ...(input.jwks !== undefined && { jwks: parseClientJwks(input.jwks) }),
+      ...(typeof input.backchannelLogoutUri === 'string' && {
+        backchannelLogoutUri: parseBackchannelLogoutUri(input.backchannelLogoutUri),
+      }),
     },
   };
 }
@@ -89,6 +94,10 @@ export function parseChanges(input: SettingsInput): Partial<EServiceSettings> {
     }),
     ...(input.allowedScopes !== undefined && { allowedScopes: parseScopes(input.allowedScopes) }),
     ...(input.jwks !== undefined && { jwks: parseClientJwks(input.jwks) }),
+    ...(input.backchannelLogoutUri !== undefined && {
+      backchannelLogoutUri:
+        input.backchannelLogoutUri === null ? null : parseBackchannelLogoutUri(input.backchannelLogoutUri),
+    }),
   };
 }
 

@@ -61,6 +61,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
           ...(settings.jwks && { jwks: settings.jwks }),
           ...(command.clientSecret !== undefined && { clientSecret: command.clientSecret }),
           allowedScopes: [...settings.allowedScopes],
+          ...(settings.backchannelLogoutUri && { backchannelLogoutUri: settings.backchannelLogoutUri }),
           registeredAt: at,
         },
       },

@@ -43,6 +43,8 @@ export type EServiceRegistered = DomainEvent<
     /** With client_secret_basic. */
     clientSecret?: SealedClientSecret;
     allowedScopes: EServiceScope[];
+    /** OIDC Back-Channel Logout 1.0: where the provider posts a logout token for each ended session. */
+    backchannelLogoutUri?: string;
     registeredAt: string;
   }
 >;
@@ -57,6 +59,8 @@ export type EServiceUpdated = DomainEvent<
     postLogoutRedirectUris?: string[];
     allowedScopes?: EServiceScope[];
     jwks?: ClientJwks;
+    /** `null`: back-channel logout turned off. */
+    backchannelLogoutUri?: string | null;
     updatedAt: string;
   }
 >;

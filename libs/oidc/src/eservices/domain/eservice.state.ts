@@ -15,6 +15,8 @@ export interface EServiceSettings {
   readonly allowedScopes: readonly EServiceScope[];
   /** With private_key_jwt only. */
   readonly jwks?: ClientJwks;
+  /** Back-channel logout; `null` once turned off. */
+  readonly backchannelLogoutUri?: string | null;
 }
 
 export type EService =
@@ -34,11 +36,19 @@ export const eservice: Evolver<EService, EServiceEvent> = {
       case 'EServiceRegistered': {
         const { clientId, authMethod, name, redirectUris, postLogoutRedirectUris, allowedScopes, jwks } =
           event.data;
+        const { backchannelLogoutUri } = event.data;
         return {
           status: 'active',
           clientId,
           authMethod,
-          settings: { name, redirectUris, postLogoutRedirectUris, allowedScopes, ...(jwks && { jwks }) },
+          settings: {
+            name,
+            redirectUris,
+            postLogoutRedirectUris,
+            allowedScopes,
+            ...(jwks && { jwks }),
+            ...(backchannelLogoutUri !== undefined && { backchannelLogoutUri }),
+          },
         };
       }
       case 'EServiceUpdated': {

@@ -4,7 +4,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 const MAX_URIS = 20;
 const MAX_LENGTH = 2000;
 
-const invalid = (why: string) => new DomainError('REDIRECT_URI_INVALID', why, 400);
+const invalid = (why: string, code = 'REDIRECT_URI_INVALID') => new DomainError(code, why, 400);
 
 /**
  * The provider compares redirect URIs as exact strings, so each one is kept exactly as registered; it must
@@ -27,20 +27,27 @@ export function parseRedirectUris(
   return [...uris];
 }
 
-function checkRedirectUri(field: string, uri: string): URL {
-  if (uri.length > MAX_LENGTH) throw invalid(`${field}: a URI is longer than ${MAX_LENGTH} characters`);
+/** OIDC Back-Channel Logout 1.0 §2.2: an absolute URL without a fragment, held to the redirect URIs' rules. */
+export function parseBackchannelLogoutUri(uri: string): string {
+  checkRedirectUri('backchannelLogoutUri', uri, 'BACKCHANNEL_LOGOUT_URI_INVALID');
+  return uri;
+}
+
+function checkRedirectUri(field: string, uri: string, code?: string): URL {
+  const fail = (why: string) => invalid(why, code);
+  if (uri.length > MAX_LENGTH) throw fail(`${field}: a URI is longer than ${MAX_LENGTH} characters`);
   const url = URL.parse(uri);
-  if (!url) throw invalid(`${field}: ${uri} is not an absolute URL`);
-  if (uri.includes('#')) throw invalid(`${field}: ${uri} has a fragment; redirect URIs must not`);
-  if (url.username || url.password) throw invalid(`${field}: ${url.host} must not carry credentials`);
+  if (!url) throw fail(`${field}: ${uri} is not an absolute URL`);
+  if (uri.includes('#')) throw fail(`${field}: ${uri} has a fragment; it must not`);
+  if (url.username || url.password) throw fail(`${field}: ${url.host} must not carry credentials`);
   if (url.hostname.includes('*')) {
-    throw invalid(`${field}: ${uri} has a wildcard; redirect URIs are matched exactly`);
+    throw fail(`${field}: ${uri} has a wildcard; URIs are matched exactly`);
   }
   const secure = url.protocol === 'https:';
   const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
   if (!secure && !loopback) {
-    throw invalid(`${field}: ${uri} must use https (plain http only for localhost or 127.0.0.1)`);
+    throw fail(`${field}: ${uri} must use https (plain http only for localhost or 127.0.0.1)`);
   }
-  if (url.href !== uri) throw invalid(`${field}: write ${uri} as ${url.href}, as it will be matched exactly`);
+  if (url.href !== uri) throw fail(`${field}: write ${uri} as ${url.href}, as it will be matched exactly`);
   return url;
 }

@@ -57,6 +57,12 @@ export class RegisterEServiceDto {
   @Optional()
   @ScopeList()
   allowedScopes?: string[];
+
+  /** OIDC Back-Channel Logout 1.0: where a signed `logout_token` is posted for each ended session. */
+  @Optional()
+  @IsString()
+  @MaxLength(4000)
+  backchannelLogoutUri?: string;
 }
 
 /** Every field optional: what is left out stays as it is. */
@@ -81,6 +87,12 @@ export class UpdateEServiceDto {
   @Optional()
   @ScopeList()
   allowedScopes?: string[];
+
+  /** `null` turns back-channel logout off. */
+  @ValidateIf((_dto, value) => value !== undefined && value !== null)
+  @IsString()
+  @MaxLength(4000)
+  backchannelLogoutUri?: string | null;
 }
 
 export class ListEServicesQuery {
