@@ -22,6 +22,8 @@ export class RelyingParty {
     baseUrl: string,
     clientId: string,
     allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
+    // These e-services speak plain OpenID Connect (no DPoP): FAPI 2.0 e-services are tested in fapi2-*.spec.ts.
+    profile: 'standard' | 'fapi2' = 'standard',
   ): Promise<RelyingParty> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
@@ -38,6 +40,7 @@ export class RelyingParty {
         authMethod: 'private_key_jwt',
         jwks: { keys: [jwk] },
         allowedScopes,
+        profile,
       }),
     });
     if (response.status !== 201)

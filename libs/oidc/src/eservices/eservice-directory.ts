@@ -1,3 +1,5 @@
+import type { SecurityProfile } from './domain/eservice.events.js';
+
 /**
  * The registered e-services (relying parties) as the OpenID Provider needs them. Implemented by the e-service
  * registry (libs/oidc/src/eservices), read by the provider (libs/oidc/src/provider).
@@ -31,6 +33,12 @@ export interface EServiceClient {
   readonly scope: string;
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
+  /** The e-service's profile; `fapi2` comes with the two members below. */
+  readonly security_profile: SecurityProfile;
+  /** FAPI 2.0: the authorization endpoint takes only a `request_uri` from PAR. */
+  readonly require_pushed_authorization_requests?: true;
+  /** FAPI 2.0: every access and refresh token is bound to a DPoP key. */
+  readonly dpop_bound_access_tokens?: true;
 }
 
 export const ESERVICE_DIRECTORY = Symbol('EServiceDirectory');

@@ -1,5 +1,6 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '#libs/eventsourcing';
+import { ChangeEServiceProfileHandler } from './commands/change-eservice-profile.handler.js';
 import { ChangeEServiceStatusHandler } from './commands/change-eservice-status.handler.js';
 import { ClientSecrets } from './commands/client-secrets.js';
 import { EServiceWrites } from './commands/eservice-writes.js';
@@ -9,6 +10,7 @@ import { UpdateEServiceHandler } from './commands/update-eservice.handler.js';
 import { ESERVICE_DIRECTORY } from './eservice-directory.js';
 import { EServicesAdminController } from './http/eservices-admin.controller.js';
 import { eserviceClients } from './projections/eservice-clients.projection.js';
+import { eserviceProfiles } from './projections/eservice-profiles.projection.js';
 import { ProjectedEServiceDirectory } from './projections/projected-eservice-directory.js';
 
 /**
@@ -25,6 +27,7 @@ import { ProjectedEServiceDirectory } from './projections/projected-eservice-dir
     UpdateEServiceHandler,
     RotateClientSecretHandler,
     ChangeEServiceStatusHandler,
+    ChangeEServiceProfileHandler,
     ProjectedEServiceDirectory,
     { provide: ESERVICE_DIRECTORY, useExisting: ProjectedEServiceDirectory },
   ],
@@ -34,6 +37,6 @@ export class EServicesModule implements OnApplicationBootstrap {
   constructor(private readonly projections: ProjectionRunner) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.projections.start([eserviceClients]);
+    return this.projections.start([eserviceClients, eserviceProfiles]);
   }
 }

@@ -12,6 +12,7 @@ import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
+import { securityProfileConfiguration } from './security-profiles.js';
 import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
 
 export interface OidcProviderDependencies {
@@ -38,7 +39,11 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
   });
 
   const firstParty = deps.options.firstPartyClients ?? [];
+  const { features: profileFeatures, ...profileSettings } = securityProfileConfiguration(
+    deps.options.cookieKey,
+  );
   const configuration: Configuration = {
+    ...profileSettings,
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
     jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
     cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
@@ -111,6 +116,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       pushedAuthorizationRequests: { enabled: true },
       requestObjects: { enabled: true },
       rpInitiatedLogout: { enabled: true },
+      ...profileFeatures,
     },
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],

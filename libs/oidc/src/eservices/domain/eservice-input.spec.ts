@@ -18,6 +18,7 @@ describe('parseRegistration', () => {
       clientId: 'tax-return',
       department: 'IRD',
       authMethod: 'private_key_jwt',
+      profile: 'fapi2',
       settings: {
         name: 'eTAX',
         redirectUris: ['https://etax.example/cb'],
@@ -55,15 +56,20 @@ describe('parseRegistration', () => {
     [{ jwks: undefined }, 'JWKS_INVALID'],
     [{ authMethod: 'client_secret_basic' }, 'JWKS_INVALID'],
     [{ jwks: { keys: [] } }, 'JWKS_INVALID'],
+    [{ profile: 'fapi1' }, 'PROFILE_INVALID'],
   ] as const)('refuses %j with %s', (change, code) => {
     expect(() => parseRegistration({ ...input, ...change })).toThrow(refused(code));
   });
 
-  it('takes client_secret_basic without keys', () => {
+  it('takes client_secret_basic without keys, on the standard profile (FAPI 2.0 allows no secret)', () => {
     const { jwks: _jwks, ...withoutKeys } = input;
-    expect(
-      parseRegistration({ ...withoutKeys, authMethod: 'client_secret_basic' }).settings,
-    ).not.toHaveProperty('jwks');
+    const registration = parseRegistration({ ...withoutKeys, authMethod: 'client_secret_basic' });
+    expect(registration.settings).not.toHaveProperty('jwks');
+    expect(registration.profile).toBe('standard');
+  });
+
+  it('takes the profile asked for', () => {
+    expect(parseRegistration({ ...input, profile: 'standard' }).profile).toBe('standard');
   });
 });
 

@@ -1,6 +1,12 @@
 import { DomainError } from '#libs/errors';
 import { parseClientJwks } from './client-jwks.js';
-import { ESERVICE_SCOPES, type AuthMethod, type EServiceScope } from './eservice.events.js';
+import {
+  ESERVICE_SCOPES,
+  SECURITY_PROFILES,
+  type AuthMethod,
+  type EServiceScope,
+  type SecurityProfile,
+} from './eservice.events.js';
 import type { EServiceSettings } from './eservice.state.js';
 import { parseRedirectUris } from './redirect-uris.js';
 
@@ -26,6 +32,8 @@ export interface RegistrationInput extends SettingsInput {
   readonly department: string;
   readonly redirectUris: readonly string[];
   readonly authMethod: AuthMethod;
+  /** Default: `fapi2`, or `standard` with client_secret_basic, which FAPI 2.0 does not allow. */
+  readonly profile?: string;
 }
 
 /** A registration that passed every check that does not depend on the log. */
@@ -33,6 +41,7 @@ export interface Registration {
   readonly clientId: string;
   readonly department: string;
   readonly authMethod: AuthMethod;
+  readonly profile: SecurityProfile;
   readonly settings: EServiceSettings;
 }
 
@@ -67,6 +76,12 @@ export function parseRegistration(input: RegistrationInput): Registration {
     clientId,
     department: input.department,
     authMethod: input.authMethod,
+    profile:
+      input.profile === undefined
+        ? input.authMethod === 'private_key_jwt'
+          ? 'fapi2'
+          : 'standard'
+        : parseProfile(input.profile),
     settings: {
       name: parseName(input.name),
       redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
@@ -90,6 +105,13 @@ export function parseChanges(input: SettingsInput): Partial<EServiceSettings> {
     ...(input.allowedScopes !== undefined && { allowedScopes: parseScopes(input.allowedScopes) }),
     ...(input.jwks !== undefined && { jwks: parseClientJwks(input.jwks) }),
   };
+}
+
+export function parseProfile(input: string): SecurityProfile {
+  if (!(SECURITY_PROFILES as readonly string[]).includes(input)) {
+    throw new DomainError('PROFILE_INVALID', `profile must be one of ${SECURITY_PROFILES.join(', ')}`, 400);
+  }
+  return input as SecurityProfile;
 }
 
 /** Shown to citizens on the login page: no control characters, no padding. */

@@ -4,6 +4,7 @@ import type { EServiceEvent, SealedClientSecret } from './eservice.events.js';
 import type { Registration } from './eservice-input.js';
 import { eservice } from './eservice.state.js';
 
+type EServiceRegisteredData = Extract<EServiceEvent, { type: 'EServiceRegistered' }>['data'];
 const now = new Date('2026-05-01T09:00:00.000Z');
 const at = '2026-05-01T09:00:00.000Z';
 const jwks = { keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'x', kid: 'k1' }] };
@@ -14,6 +15,7 @@ const registration = (overrides: Partial<Registration> = {}): Registration => ({
   clientId: 'tax-return',
   department: 'IRD',
   authMethod: 'private_key_jwt',
+  profile: 'fapi2',
   settings: {
     name: 'eTAX',
     redirectUris: ['https://etax.example/cb'],
@@ -25,6 +27,7 @@ const registration = (overrides: Partial<Registration> = {}): Registration => ({
 });
 const withSecret = registration({
   authMethod: 'client_secret_basic',
+  profile: 'standard',
   settings: { ...registration().settings, jwks: undefined },
 });
 
@@ -43,8 +46,14 @@ const registeredWithKeys: EServiceEvent = {
     authMethod: 'private_key_jwt',
     jwks,
     allowedScopes: ['openid', 'profile'],
+    profile: 'fapi2',
     registeredAt: at,
   },
+};
+/** Written before profiles existed: no `profile` field. */
+const registeredBeforeProfiles: EServiceEvent = {
+  type: 'EServiceRegistered',
+  data: (({ profile: _profile, ...data }) => data)(registeredWithKeys.data as EServiceRegisteredData),
 };
 const registeredWithSecret = decideEService(
   { type: 'RegisterEService', registration: withSecret, clientSecret: sealed },
@@ -70,6 +79,11 @@ const update = (
   clientId: 'tax-return',
   changes,
 });
+const changeProfile = (profile: 'fapi2' | 'standard'): EServiceCommand => ({
+  type: 'ChangeEServiceProfile',
+  clientId: 'tax-return',
+  profile,
+});
 const error = (code: string, status: number) => expect.objectContaining({ code, status });
 
 describe('RegisterEService', () => {
@@ -81,8 +95,15 @@ describe('RegisterEService', () => {
       status: 'active',
       clientId: 'tax-return',
       authMethod: 'private_key_jwt',
+      profile: 'fapi2',
       settings: registration().settings,
     });
+  });
+
+  it('refuses the fapi2 profile for an e-service that authenticates with a secret', () => {
+    expect(() =>
+      when([], { type: 'RegisterEService', registration: { ...withSecret, profile: 'fapi2' } }),
+    ).toThrow(error('PROFILE_NEEDS_PRIVATE_KEY_JWT', 400));
   });
 
   it('registers an e-service with its sealed secret, and no jwks', () => {
@@ -103,9 +124,12 @@ describe('RegisterEService', () => {
 });
 
 describe('every other command needs a registered e-service', () => {
-  it.each([update({ name: 'x' }), rotate, suspend, reinstate])('$type is refused as not found', (command) => {
-    expect(() => when([], command)).toThrow(error('ESERVICE_NOT_FOUND', 404));
-  });
+  it.each([update({ name: 'x' }), rotate, suspend, reinstate, changeProfile('standard')])(
+    '$type is refused as not found',
+    (command) => {
+      expect(() => when([], command)).toThrow(error('ESERVICE_NOT_FOUND', 404));
+    },
+  );
 });
 
 describe('UpdateEService', () => {
@@ -185,5 +209,26 @@ describe('SuspendEService and ReinstateEService', () => {
       error('ESERVICE_ALREADY_SUSPENDED', 409),
     );
     expect(() => when([registeredWithKeys], reinstate)).toThrow(error('ESERVICE_NOT_SUSPENDED', 409));
+  });
+});
+
+describe('ChangeEServiceProfile', () => {
+  it('keeps an e-service registered before profiles on standard, until an administrator moves it to fapi2', () => {
+    expect(given([registeredBeforeProfiles])).toMatchObject({ profile: 'standard' });
+    const events = when([registeredBeforeProfiles], changeProfile('fapi2'));
+    expect(events).toEqual([
+      { type: 'EServiceProfileChanged', data: { clientId: 'tax-return', profile: 'fapi2', changedAt: at } },
+    ]);
+    expect(given([registeredBeforeProfiles, ...events])).toMatchObject({ profile: 'fapi2' });
+  });
+
+  it('writes nothing when the profile is already the one asked for', () => {
+    expect(when([registeredWithKeys], changeProfile('fapi2'))).toEqual([]);
+  });
+
+  it('refuses fapi2 for an e-service that authenticates with a secret', () => {
+    expect(() => when([registeredWithSecret], changeProfile('fapi2'))).toThrow(
+      error('PROFILE_NEEDS_PRIVATE_KEY_JWT', 400),
+    );
   });
 });

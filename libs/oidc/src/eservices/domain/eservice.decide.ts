@@ -1,5 +1,11 @@
 import { DomainError } from '#libs/errors';
-import type { EServiceEvent, EServiceUpdated, SealedClientSecret } from './eservice.events.js';
+import type {
+  AuthMethod,
+  EServiceEvent,
+  EServiceUpdated,
+  SealedClientSecret,
+  SecurityProfile,
+} from './eservice.events.js';
 import type { Registration } from './eservice-input.js';
 import type { EService, EServiceSettings } from './eservice.state.js';
 
@@ -32,15 +38,26 @@ export interface ReinstateEService {
   readonly clientId: string;
 }
 
+export interface ChangeEServiceProfile {
+  readonly type: 'ChangeEServiceProfile';
+  readonly clientId: string;
+  readonly profile: SecurityProfile;
+}
+
 export type EServiceCommand =
-  RegisterEService | UpdateEService | RotateClientSecret | SuspendEService | ReinstateEService;
+  | RegisterEService
+  | UpdateEService
+  | RotateClientSecret
+  | SuspendEService
+  | ReinstateEService
+  | ChangeEServiceProfile;
 
 type Registered = Exclude<EService, { status: 'unregistered' }>;
 
 export function decideEService(command: EServiceCommand, state: EService, now: Date): EServiceEvent[] {
   const at = now.toISOString();
   if (command.type === 'RegisterEService') {
-    const { clientId, department, authMethod, settings } = command.registration;
+    const { clientId, department, authMethod, profile, settings } = command.registration;
     if (state.status !== 'unregistered') {
       throw new DomainError(
         'ESERVICE_ALREADY_REGISTERED',
@@ -48,6 +65,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
         409,
       );
     }
+    checkProfile(clientId, profile, authMethod);
     return [
       {
         type: 'EServiceRegistered',
@@ -61,6 +79,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
           ...(settings.jwks && { jwks: settings.jwks }),
           ...(command.clientSecret !== undefined && { clientSecret: command.clientSecret }),
           allowedScopes: [...settings.allowedScopes],
+          profile,
           registeredAt: at,
         },
       },
@@ -102,6 +121,23 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
         throw new DomainError('ESERVICE_NOT_SUSPENDED', `e-service ${clientId} is not suspended`, 409);
       }
       return [{ type: 'EServiceReinstated', data: { clientId, reinstatedAt: at } }];
+    case 'ChangeEServiceProfile':
+      checkProfile(clientId, command.profile, state.authMethod);
+      if (state.profile === command.profile) return [];
+      return [
+        { type: 'EServiceProfileChanged', data: { clientId, profile: command.profile, changedAt: at } },
+      ];
+  }
+}
+
+/** FAPI 2.0 allows no shared secret: its e-services prove themselves with a signed client assertion. */
+function checkProfile(clientId: string, profile: SecurityProfile, authMethod: AuthMethod): void {
+  if (profile === 'fapi2' && authMethod !== 'private_key_jwt') {
+    throw new DomainError(
+      'PROFILE_NEEDS_PRIVATE_KEY_JWT',
+      `e-service ${clientId} authenticates with ${authMethod}; the fapi2 profile needs private_key_jwt (or profile "standard")`,
+      400,
+    );
   }
 }
 

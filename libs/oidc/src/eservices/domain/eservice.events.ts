@@ -3,6 +3,14 @@ import type { DomainEvent, Sealed } from '#libs/eventsourcing';
 export const AUTH_METHODS = ['private_key_jwt', 'client_secret_basic'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
+/**
+ * How the provider treats the e-service. `fapi2`: the FAPI 2.0 Security Profile (PAR only, PKCE S256,
+ * private_key_jwt with the issuer as audience, DPoP-bound tokens); `standard`: OpenID Connect as before FAPI, for
+ * e-services registered before it existed and for those that authenticate with a client secret.
+ */
+export const SECURITY_PROFILES = ['fapi2', 'standard'] as const;
+export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
+
 /** What an e-service may be allowed to ask for; the provider maps each scope to its claims. */
 export const ESERVICE_SCOPES = [
   'openid',
@@ -43,8 +51,16 @@ export type EServiceRegistered = DomainEvent<
     /** With client_secret_basic. */
     clientSecret?: SealedClientSecret;
     allowedScopes: EServiceScope[];
+    /** Absent in events written before profiles existed: those e-services are `standard`. */
+    profile?: SecurityProfile;
     registeredAt: string;
   }
+>;
+
+/** Its own event: a change of profile changes what the e-service must send, and is audited apart. */
+export type EServiceProfileChanged = DomainEvent<
+  'EServiceProfileChanged',
+  { clientId: string; profile: SecurityProfile; changedAt: string }
 >;
 
 /** Carries only the settings that changed. */
@@ -75,7 +91,12 @@ export type EServiceReinstated = DomainEvent<
 >;
 
 export type EServiceEvent =
-  EServiceRegistered | EServiceUpdated | EServiceClientSecretRotated | EServiceSuspended | EServiceReinstated;
+  | EServiceRegistered
+  | EServiceUpdated
+  | EServiceClientSecretRotated
+  | EServiceSuspended
+  | EServiceReinstated
+  | EServiceProfileChanged;
 
 export const ESERVICE_EVENT_TYPES = [
   'EServiceRegistered',
@@ -83,6 +104,7 @@ export const ESERVICE_EVENT_TYPES = [
   'EServiceClientSecretRotated',
   'EServiceSuspended',
   'EServiceReinstated',
+  'EServiceProfileChanged',
 ] as const satisfies readonly EServiceEvent['type'][];
 
 export const eserviceStream = (clientId: string): string => `eservice-${clientId}`;

@@ -5,6 +5,7 @@ import {
   type ClientJwks,
   type EServiceEvent,
   type EServiceScope,
+  type SecurityProfile,
 } from './eservice.events.js';
 
 /** What an administrator may change after registration (see EServiceUpdated). */
@@ -23,6 +24,7 @@ export type EService =
       readonly status: 'active' | 'suspended';
       readonly clientId: string;
       readonly authMethod: AuthMethod;
+      readonly profile: SecurityProfile;
       readonly settings: EServiceSettings;
     };
 
@@ -38,6 +40,7 @@ export const eservice: Evolver<EService, EServiceEvent> = {
           status: 'active',
           clientId,
           authMethod,
+          profile: event.data.profile ?? 'standard',
           settings: { name, redirectUris, postLogoutRedirectUris, allowedScopes, ...(jwks && { jwks }) },
         };
       }
@@ -52,6 +55,8 @@ export const eservice: Evolver<EService, EServiceEvent> = {
         return state.status === 'unregistered' ? state : { ...state, status: 'suspended' };
       case 'EServiceReinstated':
         return state.status === 'unregistered' ? state : { ...state, status: 'active' };
+      case 'EServiceProfileChanged':
+        return state.status === 'unregistered' ? state : { ...state, profile: event.data.profile };
     }
   },
 };

@@ -57,6 +57,19 @@ export class RegisterEServiceDto {
   @Optional()
   @ScopeList()
   allowedScopes?: string[];
+
+  /** `fapi2` (FAPI 2.0: PAR, DPoP, private_key_jwt) or `standard`. Default: `fapi2`, `standard` with client_secret_basic. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  profile?: string;
+}
+
+export class ChangeProfileDto {
+  /** `fapi2` or `standard`. */
+  @IsString()
+  @MaxLength(20)
+  profile!: string;
 }
 
 /** Every field optional: what is left out stays as it is. */

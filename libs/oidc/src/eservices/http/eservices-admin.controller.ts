@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
 import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
+import { ChangeEServiceProfileCommand } from '../commands/change-eservice-profile.command.js';
 import { ChangeEServiceStatusCommand } from '../commands/change-eservice-status.command.js';
 import { RegisterEServiceCommand } from '../commands/register-eservice.command.js';
 import {
@@ -14,7 +15,12 @@ import {
   type EServiceView,
 } from '../projections/projected-eservice-directory.js';
 import { ClientIdPipe } from './client-id.pipe.js';
-import { ListEServicesQuery, RegisterEServiceDto, UpdateEServiceDto } from './eservice.dto.js';
+import {
+  ChangeProfileDto,
+  ListEServicesQuery,
+  RegisterEServiceDto,
+  UpdateEServiceDto,
+} from './eservice.dto.js';
 
 /**
  * The administrators' registry of e-services. Every write answers once the directory shows it (see
@@ -58,6 +64,17 @@ export class EServicesAdminController {
     @Context() context: CommandContext,
   ): Promise<EServiceView> {
     await this.commands.execute(new UpdateEServiceCommand(clientId, body, context));
+    return this.view(clientId);
+  }
+
+  /** The provider applies the new profile from the next request on; each change is an event. */
+  @Put(':clientId/profile')
+  async changeProfile(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeProfileDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(new ChangeEServiceProfileCommand(clientId, body.profile, context));
     return this.view(clientId);
   }
 

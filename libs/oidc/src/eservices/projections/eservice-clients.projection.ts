@@ -121,5 +121,8 @@ function changesOf(event: Exclude<EServiceEvent, { type: 'EServiceRegistered' }>
       return { status: 'suspended', updated_at: event.data.suspendedAt };
     case 'EServiceReinstated':
       return { status: 'active', updated_at: event.data.reinstatedAt };
+    // The profile itself is read from the eservice-profiles projection.
+    case 'EServiceProfileChanged':
+      return { updated_at: event.data.changedAt };
   }
 }

@@ -12,11 +12,13 @@ import {
   type AuthMethod,
   type ClientJwks,
   type EServiceScope,
+  type SecurityProfile,
 } from '../domain/eservice.events.js';
 import type { EServiceClient, EServiceDirectory, EServiceSummary } from '../eservice-directory.js';
 import type { EServiceClientsTables } from './eservice-clients.projection.js';
+import type { EServiceProfilesTables } from './eservice-profiles.projection.js';
 
-type Row = EServiceClientsTables['eservice_clients'];
+type Row = EServiceClientsTables['eservice_clients'] & { profile: SecurityProfile | null };
 
 /** An e-service as the administrators see it: everything but its secret. */
 export interface EServiceView extends EServiceSummary {
@@ -25,6 +27,7 @@ export interface EServiceView extends EServiceSummary {
   readonly postLogoutRedirectUris: readonly string[];
   readonly allowedScopes: readonly EServiceScope[];
   readonly jwks?: ClientJwks;
+  readonly profile: SecurityProfile;
   readonly registeredAt: string;
   readonly updatedAt: string;
 }
@@ -37,13 +40,13 @@ export interface EServiceFilter {
 /** The e-service directory read from the `eservice-clients` projection. */
 @Injectable()
 export class ProjectedEServiceDirectory implements EServiceDirectory {
-  private readonly db: Kysely<EServiceClientsTables>;
+  private readonly db: Kysely<EServiceClientsTables & EServiceProfilesTables>;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
     private readonly vault: PiiVault,
   ) {
-    this.db = readModels.db as Kysely<EServiceClientsTables>;
+    this.db = readModels.db as Kysely<EServiceClientsTables & EServiceProfilesTables>;
   }
 
   /**
@@ -52,7 +55,9 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
    */
   async findClient(clientId: string): Promise<EServiceClient | undefined> {
     const row = await this.row(clientId);
-    if (row?.status !== 'active') return undefined;
+    // No profile yet: the profiles read model has not caught up with this e-service. Unknown for that moment
+    // rather than served on a weaker profile than it has.
+    if (row?.status !== 'active' || row.profile === null) return undefined;
     const client = {
       client_id: row.client_id,
       client_name: row.name,
@@ -61,6 +66,7 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
       scope: row.allowed_scopes,
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
+      ...securityMetadata(row.profile),
     };
     if (row.auth_method === 'private_key_jwt') {
       return {
@@ -88,19 +94,36 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
   }
 
   async list(filter: EServiceFilter): Promise<EServiceView[]> {
-    let query = this.db.selectFrom('eservice_clients').selectAll().orderBy('client_id');
+    let query = this.withProfiles().orderBy('eservice_clients.client_id');
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     return (await query.execute()).map(toView);
   }
 
   private row(clientId: string): Promise<Row | undefined> {
+    return this.withProfiles().where('eservice_clients.client_id', '=', clientId).executeTakeFirst();
+  }
+
+  private withProfiles() {
     return this.db
       .selectFrom('eservice_clients')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .executeTakeFirst();
+      .leftJoin('eservice_profiles', 'eservice_profiles.client_id', 'eservice_clients.client_id')
+      .selectAll('eservice_clients')
+      .select('eservice_profiles.profile');
   }
+}
+
+/** For the administrators' view while the profiles read model catches up (see findClient). */
+const profileOf = (row: Row): SecurityProfile => row.profile ?? 'standard';
+
+function securityMetadata(profile: SecurityProfile) {
+  return profile === 'fapi2'
+    ? ({
+        security_profile: profile,
+        require_pushed_authorization_requests: true,
+        dpop_bound_access_tokens: true,
+      } as const)
+    : { security_profile: profile };
 }
 
 function toView(row: Row): EServiceView {
@@ -114,6 +137,7 @@ function toView(row: Row): EServiceView {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     allowedScopes: row.allowed_scopes.split(' ') as EServiceScope[],
     ...(row.jwks !== null && { jwks: JSON.parse(row.jwks) as ClientJwks }),
+    profile: profileOf(row),
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
   };

@@ -1,0 +1,63 @@
+import { hkdfSync } from 'node:crypto';
+import { errors, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+
+/**
+ * The client metadata member carrying the e-service's security profile (see SECURITY_PROFILES in the
+ * registry): `fapi2` turns on oidc-provider's FAPI 2.0 behaviour for that e-service alone.
+ */
+export const SECURITY_PROFILE_METADATA = 'security_profile';
+
+/** FAPI 2.0 §5.3.2.1: a client assertion lives 60 seconds at most, so a leaked one is soon worthless. */
+export const MAX_CLIENT_ASSERTION_LIFETIME = 60;
+
+const isFapi2 = (client: Client | undefined): boolean =>
+  (client as unknown as Record<string, unknown> | undefined)?.[SECURITY_PROFILE_METADATA] === 'fapi2';
+
+/**
+ * The configuration pieces behind the per-e-service profiles: FAPI 2.0 where the e-service's metadata says so,
+ * and DPoP with server nonces for every e-service that sends proofs (required of FAPI ones by their metadata,
+ * `dpop_bound_access_tokens`). The nonce secret is derived from the cookie key, so that every instance, and
+ * the next start, accepts the nonces this one handed out.
+ */
+export function securityProfileConfiguration(cookieKey: Buffer): Pick<
+  Configuration,
+  'extraClientMetadata' | 'assertJwtClientAuthClaimsAndHeader'
+> & {
+  features: Pick<NonNullable<Configuration['features']>, 'fapi' | 'dPoP'>;
+} {
+  return {
+    extraClientMetadata: { properties: [SECURITY_PROFILE_METADATA] },
+    assertJwtClientAuthClaimsAndHeader,
+    features: {
+      fapi: { enabled: true, profile: (_ctx, client) => (isFapi2(client) ? '2.0' : undefined) },
+      dPoP: {
+        enabled: true,
+        nonceSecret: Buffer.from(hkdfSync('sha256', cookieKey, Buffer.alloc(0), 'dpop-nonce', 32)),
+        requireNonce: () => true,
+      },
+    },
+  };
+}
+
+/**
+ * Replaces oidc-provider's own check (the issuer as audience under FAPI 2.0) with the same and a lifetime bound.
+ * Signature, `iss`, `exp` and single use of `jti` are checked by oidc-provider before and after this.
+ */
+async function assertJwtClientAuthClaimsAndHeader(
+  ctx: KoaContextWithOIDC,
+  claims: Record<string, unknown>,
+  _header: Record<string, unknown>,
+  client: Client,
+): Promise<void> {
+  if (!isFapi2(client)) return;
+  if (claims['aud'] !== ctx.oidc.issuer) {
+    throw new errors.InvalidClientAuth('audience (aud) must equal the issuer identifier url');
+  }
+  const exp = claims['exp'] as number;
+  const start = typeof claims['iat'] === 'number' ? claims['iat'] : Math.floor(Date.now() / 1000);
+  if (exp - start > MAX_CLIENT_ASSERTION_LIFETIME) {
+    throw new errors.InvalidClientAuth(
+      `the client assertion must expire at most ${MAX_CLIENT_ASSERTION_LIFETIME} seconds after it was issued`,
+    );
+  }
+}
