@@ -16,6 +16,10 @@ export class RelyingParty {
     readonly clientId: string,
     readonly config: oidc.Configuration,
     private readonly baseUrl: string,
+    /** A fapi2 e-service's DPoP key: its PAR, token and userinfo requests carry proofs by it. */
+    readonly dpop?: oidc.DPoPHandle,
+    /** The key its client assertions are signed with, for tests that sign their own. */
+    readonly clientKey?: { privateKey: webcrypto.CryptoKey; kid: string },
   ) {}
 
   static async register(
@@ -45,12 +49,38 @@ export class RelyingParty {
     });
     if (response.status !== 201)
       throw new Error(`registration failed: ${response.status} ${await response.text()}`);
-    return RelyingParty.connect(
+    const { config } = await RelyingParty.connect(
       baseUrl,
       clientId,
       'private_key_jwt',
       oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
     );
+    const rp = new RelyingParty(clientId, config, baseUrl, undefined, {
+      privateKey: privateKey as webcrypto.CryptoKey,
+      kid: jwk.kid,
+    });
+    return profile === 'fapi2' ? rp.withDPoP(await oidc.randomDPoPKeyPair('ES256')) : rp;
+  }
+
+  /** The same e-service proving possession of `keys` (a fresh pair unless given) in every request. */
+  withDPoP(keys: oidc.CryptoKeyPair): RelyingParty {
+    return new RelyingParty(
+      this.clientId,
+      this.config,
+      this.baseUrl,
+      oidc.getDPoPHandle(this.config, keys),
+      this.clientKey,
+    );
+  }
+
+  /** The same e-service sending no DPoP proof. */
+  withoutDPoP(): RelyingParty {
+    return new RelyingParty(this.clientId, this.config, this.baseUrl, undefined, this.clientKey);
+  }
+
+  /** DPoP options for openid-client's calls, empty without DPoP. */
+  get dpopOptions(): { DPoP?: oidc.DPoPHandle } {
+    return this.dpop ? { DPoP: this.dpop } : {};
   }
 
   /** Discovery and client authentication for an e-service already registered. */
@@ -80,15 +110,19 @@ export class RelyingParty {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const url = await oidc.buildAuthorizationUrlWithPAR(this.config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid profile email',
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      ...parameters,
-    });
+    const url = await oidc.buildAuthorizationUrlWithPAR(
+      this.config,
+      {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid profile email',
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        ...parameters,
+      },
+      this.dpopOptions,
+    );
     return { url, checks: { verifier, state, nonce } };
   }
 
@@ -131,12 +165,18 @@ export class LoginInProgress {
     callback: URL,
     overrides: Partial<{ verifier: string }> = {},
   ): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
-    return oidc.authorizationCodeGrant(this.rp.config, callback, {
-      pkceCodeVerifier: overrides.verifier ?? this.checks.verifier,
-      expectedState: this.checks.state,
-      expectedNonce: this.checks.nonce,
-      idTokenExpected: true,
-    });
+    return oidc.authorizationCodeGrant(
+      this.rp.config,
+      callback,
+      {
+        pkceCodeVerifier: overrides.verifier ?? this.checks.verifier,
+        expectedState: this.checks.state,
+        expectedNonce: this.checks.nonce,
+        idTokenExpected: true,
+      },
+      undefined,
+      this.rp.dpopOptions,
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { hkdfSync } from 'node:crypto';
+import { decodeJwt } from 'jose';
 import { errors, type Client, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 
 /**
@@ -6,6 +7,12 @@ import { errors, type Client, type Configuration, type KoaContextWithOIDC } from
  * registry): `fapi2` turns on oidc-provider's FAPI 2.0 behaviour for that e-service alone.
  */
 export const SECURITY_PROFILE_METADATA = 'security_profile';
+
+/**
+ * RFC 9449 §11.1: a proof is accepted for a short while after its `iat`. oidc-provider checks `iat` only of
+ * proofs without a nonce, and a nonce is required of every proof here: this bounds the others too.
+ */
+export const MAX_DPOP_PROOF_AGE = 60;
 
 /** FAPI 2.0 §5.3.2.1: a client assertion lives 60 seconds at most, so a leaked one is soon worthless. */
 export const MAX_CLIENT_ASSERTION_LIFETIME = 60;
@@ -33,10 +40,28 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
       dPoP: {
         enabled: true,
         nonceSecret: Buffer.from(hkdfSync('sha256', cookieKey, Buffer.alloc(0), 'dpop-nonce', 32)),
-        requireNonce: () => true,
+        requireNonce: freshProofNeedingNonce,
       },
     },
   };
+}
+
+/**
+ * oidc-provider asks this of every DPoP proof before it checks the proof (within the endpoint's OAuth error
+ * handling, so a refusal here is an `invalid_dpop_proof` answer): the one place to refuse a stale `iat`.
+ * A proof that does not even decode is left to oidc-provider, which refuses it.
+ */
+function freshProofNeedingNonce(ctx: KoaContextWithOIDC): boolean {
+  let iat: unknown;
+  try {
+    iat = decodeJwt(ctx.get('DPoP')).iat;
+  } catch {
+    return true;
+  }
+  if (typeof iat === 'number' && Math.abs(Date.now() / 1000 - iat) > MAX_DPOP_PROOF_AGE) {
+    throw new errors.InvalidDpopProof(`DPoP proof iat must be within ${MAX_DPOP_PROOF_AGE} seconds of now`);
+  }
+  return true;
 }
 
 /**
