@@ -75,7 +75,7 @@ describe('npm run cli -- eservices', () => {
     expect(await run('list', '--status', 'suspended')).toEqual(['no e-service registered']);
   });
 
-  it('changes a profile, and the provider sees the change at once', async () => {
+  it('registers with a profile and grant types, changes a profile, and the provider sees it at once', async () => {
     const common = [
       '--department',
       'HAD',
@@ -96,6 +96,19 @@ describe('npm run cli -- eservices', () => {
     );
     const directory = app.get<EServiceDirectory>(ESERVICE_DIRECTORY);
     expect(await directory.findClient('had-permits')).not.toHaveProperty('dpop_bound_access_tokens');
+    await run(
+      'register',
+      '--client-id',
+      'had-back-office',
+      '--name',
+      'Back office',
+      ...common,
+      '--grant-types',
+      'client_credentials',
+    );
+    expect(await directory.findClient('had-back-office')).toMatchObject({
+      grant_types: ['client_credentials'],
+    });
     expect(await run('set-profile', '--client-id', 'had-permits', '--profile', 'fapi2')).toEqual([
       'had-permits now has the fapi2 profile',
     ]);

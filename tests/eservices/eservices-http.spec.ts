@@ -94,6 +94,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       allowedScopes: ['openid', 'profile', 'offline_access'],
       jwks: body.jwks,
       profile: 'fapi2',
+      grantTypes: ['authorization_code'],
       registeredAt: expect.any(String),
       updatedAt: created.body.registeredAt,
     });
@@ -157,6 +158,30 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       .send({ profile: 'fapi2' })
       .expect(400);
     expect(refused.body).toMatchObject({ code: 'PROFILE_NEEDS_PRIVATE_KEY_JWT' });
+  });
+
+  it('adds the client_credentials grant as an event, and the provider offers it at once', async () => {
+    const body = withKeys();
+    await register(body).expect(201);
+    const changed = await http
+      .put(`/admin/eservices/${body.clientId}/grant-types`)
+      .set(admin)
+      .send({ grantTypes: ['authorization_code', 'client_credentials'] })
+      .expect(200);
+    expect(changed.body.grantTypes).toEqual(['authorization_code', 'client_credentials']);
+    expect(await directory.findClient(body.clientId)).toMatchObject({
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    });
+    expect((await streamOf(body.clientId)).map((event) => event.type)).toEqual([
+      'EServiceRegistered',
+      'EServiceGrantTypesChanged',
+    ]);
+    const backOfficeOnly = withKeys({ grantTypes: ['client_credentials'] });
+    await register(backOfficeOnly).expect(201);
+    const provider = app.get<Provider>(OIDC_PROVIDER);
+    const metadata = await directory.findClient(backOfficeOnly.clientId);
+    expect(metadata).toMatchObject({ grant_types: ['client_credentials'], response_types: [] });
+    await expect(provider.Client.validate(metadata as unknown as ClientMetadata)).resolves.toBeUndefined();
   });
 
   it('gives the provider client metadata it accepts, with keys or with a secret', async () => {
@@ -349,6 +374,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['redirect URIs that are not strings', { redirectUris: [42] }, 'VALIDATION_FAILED'],
       ['null scopes', { allowedScopes: null }, 'VALIDATION_FAILED'],
       ['an unknown profile', { profile: 'fapi1' }, 'PROFILE_INVALID'],
+      ['an unknown grant type', { grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
       [
         'the fapi2 profile with a secret',
         { authMethod: 'client_secret_basic', jwks: undefined, profile: 'fapi2' },
@@ -444,6 +470,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['post', '/admin/eservices/etax-1/suspend'],
       ['post', '/admin/eservices/etax-1/reinstate'],
       ['put', '/admin/eservices/etax-1/profile'],
+      ['put', '/admin/eservices/etax-1/grant-types'],
     ] as const)('%s %s without the admin token or with a wrong one (401)', async (method, path) => {
       const before = await eventCount();
       await expectProblem(await http[method](path).send(withKeys()), 401, 'ADMIN_TOKEN_REQUIRED');

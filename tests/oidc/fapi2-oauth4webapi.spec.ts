@@ -4,7 +4,7 @@ import * as oauth from 'oauth4webapi';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
 import { TestBrowser } from '../support/browser.js';
 import { storageTargets } from '../support/storage-targets.js';
-import { startListeningTestPlatform } from '../support/test-platform.js';
+import { startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 import { REDIRECT_URI, registeredCitizen, RelyingParty } from './relying-party.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true };
@@ -154,6 +154,30 @@ describe.each(storageTargets('fapi2-oauth4webapi'))(
             await oauth.userInfoRequest(as, client, refreshed.access_token, insecure),
           ))(),
       ).rejects.toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    });
+
+    it('gets a DPoP-bound client_credentials token for the back office of the e-service', async () => {
+      const registry = await fetch(`${baseUrl}/admin/eservices/${client.client_id}/grant-types`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ grantTypes: ['authorization_code', 'client_credentials'] }),
+      });
+      expect(registry.status).toBe(200);
+      const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+      const token = await withDPoPNonce(async () =>
+        oauth.processClientCredentialsResponse(
+          as,
+          client,
+          await oauth.clientCredentialsGrantRequest(as, client, clientAuth, {}, { DPoP, ...insecure }),
+        ),
+      );
+      expect(token.token_type).toBe('dpop');
+      const introspection = await oauth.processIntrospectionResponse(
+        as,
+        client,
+        await oauth.introspectionRequest(as, client, clientAuth, token.access_token, insecure),
+      );
+      expect(introspection).toMatchObject({ active: true, client_id: client.client_id, token_type: 'DPoP' });
     });
 
     it('refuses a plain authorization request from the e-service, pointing it to PAR', async () => {

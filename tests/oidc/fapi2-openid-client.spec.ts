@@ -8,7 +8,7 @@ import { calculateJwkThumbprint, exportJWK, SignJWT } from 'jose';
 import * as oidc from 'openid-client';
 import type { CitizenApp } from '../../libs/identity/src/simulator/citizen-app.js';
 import { storageTargets } from '../support/storage-targets.js';
-import { freePort, startListeningTestPlatform } from '../support/test-platform.js';
+import { freePort, startListeningTestPlatform, TEST_ADMIN_TOKEN } from '../support/test-platform.js';
 import { logIn, REDIRECT_URI, registeredCitizen, RelyingParty } from './relying-party.js';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -125,6 +125,33 @@ describe.each(storageTargets('fapi2'))('FAPI 2.0 login through openid-client on 
     await expect(
       oidc.refreshTokenGrant(rp.withoutDPoP().config, refreshed.refresh_token!),
     ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('gives a back office registered for client_credentials its own DPoP-bound token, and no other e-service', async () => {
+    await expect(oidc.clientCredentialsGrant(rp.config, undefined, rp.dpopOptions)).rejects.toMatchObject({
+      error: 'invalid_request',
+      error_description: 'requested grant type is not allowed for this client',
+    });
+    const registry = await fetch(`${baseUrl}/admin/eservices/${rp.clientId}/grant-types`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ grantTypes: ['authorization_code', 'client_credentials'] }),
+    });
+    expect(registry.status).toBe(200);
+    const keys = await oidc.randomDPoPKeyPair('ES256');
+    const token = await oidc.clientCredentialsGrant(rp.config, undefined, rp.withDPoP(keys).dpopOptions);
+    expect(token.token_type).toBe('dpop');
+    const introspected = await oidc.tokenIntrospection(rp.config, token.access_token);
+    expect(introspected).toMatchObject({
+      active: true,
+      client_id: rp.clientId,
+      token_type: 'DPoP',
+      cnf: { jkt: await calculateJwkThumbprint(await exportJWK(keys.publicKey)) },
+    });
+    expect(introspected).not.toHaveProperty('sub');
+    await expect(oidc.clientCredentialsGrant(rp.withoutDPoP().config)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
   });
 
   describe('refusals, each the right OAuth error and never a 5xx', () => {

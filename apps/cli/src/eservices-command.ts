@@ -15,7 +15,7 @@ import {
 
 export const ESERVICES_USAGE = `  eservices register --client-id <id> --name <name> --department <code> --redirect-uri <uri>
       [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... (--jwks-file <path> | --secret)
-      [--scopes "openid profile"] [--profile fapi2|standard]
+      [--scopes "openid profile"] [--profile fapi2|standard] [--grant-types "authorization_code client_credentials"]
                            register an e-service; with --secret its generated secret is printed, once;
                            profile fapi2 (FAPI 2.0: PAR, DPoP, private_key_jwt) by default, standard with --secret
   eservices set-profile --client-id <id> --profile fapi2|standard
@@ -65,6 +65,7 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
     secret: { type: 'boolean' },
     scopes: { type: 'string' },
     profile: { type: 'string' },
+    'grant-types': { type: 'string' },
   });
   const { 'client-id': clientId, name, department, 'redirect-uri': redirectUris } = values;
   if (
@@ -89,6 +90,9 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
       postLogoutRedirectUris: values['post-logout-redirect-uri'] ?? [],
       ...(values.scopes !== undefined && { allowedScopes: values.scopes.split(/\s+/).filter(Boolean) }),
       ...(values.profile !== undefined && { profile: values.profile }),
+      ...(values['grant-types'] !== undefined && {
+        grantTypes: values['grant-types'].split(/\s+/).filter(Boolean),
+      }),
       ...(jwksFile === undefined
         ? { authMethod: 'client_secret_basic' }
         : { authMethod: 'private_key_jwt', jwks: await readJson(jwksFile) }),

@@ -1,5 +1,6 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '#libs/eventsourcing';
+import { ChangeEServiceGrantTypesHandler } from './commands/change-eservice-grant-types.handler.js';
 import { ChangeEServiceProfileHandler } from './commands/change-eservice-profile.handler.js';
 import { ChangeEServiceStatusHandler } from './commands/change-eservice-status.handler.js';
 import { ClientSecrets } from './commands/client-secrets.js';
@@ -10,7 +11,7 @@ import { UpdateEServiceHandler } from './commands/update-eservice.handler.js';
 import { ESERVICE_DIRECTORY } from './eservice-directory.js';
 import { EServicesAdminController } from './http/eservices-admin.controller.js';
 import { eserviceClients } from './projections/eservice-clients.projection.js';
-import { eserviceProfiles } from './projections/eservice-profiles.projection.js';
+import { eserviceProtocols } from './projections/eservice-protocols.projection.js';
 import { ProjectedEServiceDirectory } from './projections/projected-eservice-directory.js';
 
 /**
@@ -28,6 +29,7 @@ import { ProjectedEServiceDirectory } from './projections/projected-eservice-dir
     RotateClientSecretHandler,
     ChangeEServiceStatusHandler,
     ChangeEServiceProfileHandler,
+    ChangeEServiceGrantTypesHandler,
     ProjectedEServiceDirectory,
     { provide: ESERVICE_DIRECTORY, useExisting: ProjectedEServiceDirectory },
   ],
@@ -37,6 +39,6 @@ export class EServicesModule implements OnApplicationBootstrap {
   constructor(private readonly projections: ProjectionRunner) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.projections.start([eserviceClients, eserviceProfiles]);
+    return this.projections.start([eserviceClients, eserviceProtocols]);
   }
 }

@@ -126,6 +126,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     ttl: {
       AuthorizationCode: 60,
       AccessToken: 600,
+      ClientCredentials: 600,
       IdToken: 600,
       RefreshToken: 24 * 3600,
       Interaction: 600,

@@ -30,12 +30,14 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
   Configuration,
   'extraClientMetadata' | 'assertJwtClientAuthClaimsAndHeader'
 > & {
-  features: Pick<NonNullable<Configuration['features']>, 'fapi' | 'dPoP'>;
+  features: Pick<NonNullable<Configuration['features']>, 'fapi' | 'dPoP' | 'clientCredentials'>;
 } {
   return {
     extraClientMetadata: { properties: [SECURITY_PROFILE_METADATA] },
     assertJwtClientAuthClaimsAndHeader,
     features: {
+      // For e-services registered with the grant (client metadata grant_types); DPoP-bound under fapi2.
+      clientCredentials: { enabled: true },
       fapi: { enabled: true, profile: (_ctx, client) => (isFapi2(client) ? '2.0' : undefined) },
       dPoP: {
         enabled: true,

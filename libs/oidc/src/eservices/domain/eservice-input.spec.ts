@@ -19,6 +19,7 @@ describe('parseRegistration', () => {
       department: 'IRD',
       authMethod: 'private_key_jwt',
       profile: 'fapi2',
+      grantTypes: ['authorization_code'],
       settings: {
         name: 'eTAX',
         redirectUris: ['https://etax.example/cb'],
@@ -57,6 +58,8 @@ describe('parseRegistration', () => {
     [{ authMethod: 'client_secret_basic' }, 'JWKS_INVALID'],
     [{ jwks: { keys: [] } }, 'JWKS_INVALID'],
     [{ profile: 'fapi1' }, 'PROFILE_INVALID'],
+    [{ grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
+    [{ grantTypes: [] }, 'GRANT_TYPE_NOT_ALLOWED'],
   ] as const)('refuses %j with %s', (change, code) => {
     expect(() => parseRegistration({ ...input, ...change })).toThrow(refused(code));
   });
@@ -66,6 +69,15 @@ describe('parseRegistration', () => {
     const registration = parseRegistration({ ...withoutKeys, authMethod: 'client_secret_basic' });
     expect(registration.settings).not.toHaveProperty('jwks');
     expect(registration.profile).toBe('standard');
+  });
+
+  it('puts grant types in canonical order, each once', () => {
+    expect(
+      parseRegistration({
+        ...input,
+        grantTypes: ['client_credentials', 'authorization_code', 'client_credentials'],
+      }).grantTypes,
+    ).toEqual(['authorization_code', 'client_credentials']);
   });
 
   it('takes the profile asked for', () => {

@@ -1,9 +1,11 @@
 import { DomainError } from '#libs/errors';
 import { parseClientJwks } from './client-jwks.js';
 import {
+  ESERVICE_GRANT_TYPES,
   ESERVICE_SCOPES,
   SECURITY_PROFILES,
   type AuthMethod,
+  type EServiceGrantType,
   type EServiceScope,
   type SecurityProfile,
 } from './eservice.events.js';
@@ -34,6 +36,8 @@ export interface RegistrationInput extends SettingsInput {
   readonly authMethod: AuthMethod;
   /** Default: `fapi2`, or `standard` with client_secret_basic, which FAPI 2.0 does not allow. */
   readonly profile?: string;
+  /** Default: `['authorization_code']`. */
+  readonly grantTypes?: readonly string[];
 }
 
 /** A registration that passed every check that does not depend on the log. */
@@ -42,6 +46,7 @@ export interface Registration {
   readonly department: string;
   readonly authMethod: AuthMethod;
   readonly profile: SecurityProfile;
+  readonly grantTypes: readonly EServiceGrantType[];
   readonly settings: EServiceSettings;
 }
 
@@ -82,6 +87,7 @@ export function parseRegistration(input: RegistrationInput): Registration {
           ? 'fapi2'
           : 'standard'
         : parseProfile(input.profile),
+    grantTypes: parseGrantTypes(input.grantTypes ?? ['authorization_code']),
     settings: {
       name: parseName(input.name),
       redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
@@ -112,6 +118,19 @@ export function parseProfile(input: string): SecurityProfile {
     throw new DomainError('PROFILE_INVALID', `profile must be one of ${SECURITY_PROFILES.join(', ')}`, 400);
   }
   return input as SecurityProfile;
+}
+
+/** In the canonical order of ESERVICE_GRANT_TYPES, each once, at least one. */
+export function parseGrantTypes(input: readonly string[]): EServiceGrantType[] {
+  const unknown = input.filter((grant) => !(ESERVICE_GRANT_TYPES as readonly string[]).includes(grant));
+  if (unknown.length > 0 || input.length === 0) {
+    throw new DomainError(
+      'GRANT_TYPE_NOT_ALLOWED',
+      `grantTypes must be some of ${ESERVICE_GRANT_TYPES.join(', ')}${unknown.length > 0 ? `, not ${unknown.join(', ')}` : ''}`,
+      400,
+    );
+  }
+  return ESERVICE_GRANT_TYPES.filter((grant) => input.includes(grant));
 }
 
 /** Shown to citizens on the login page: no control characters, no padding. */

@@ -16,6 +16,7 @@ const registration = (overrides: Partial<Registration> = {}): Registration => ({
   department: 'IRD',
   authMethod: 'private_key_jwt',
   profile: 'fapi2',
+  grantTypes: ['authorization_code'],
   settings: {
     name: 'eTAX',
     redirectUris: ['https://etax.example/cb'],
@@ -47,13 +48,16 @@ const registeredWithKeys: EServiceEvent = {
     jwks,
     allowedScopes: ['openid', 'profile'],
     profile: 'fapi2',
+    grantTypes: ['authorization_code'],
     registeredAt: at,
   },
 };
 /** Written before profiles existed: no `profile` field. */
 const registeredBeforeProfiles: EServiceEvent = {
   type: 'EServiceRegistered',
-  data: (({ profile: _profile, ...data }) => data)(registeredWithKeys.data as EServiceRegisteredData),
+  data: (({ profile: _profile, grantTypes: _grantTypes, ...data }) => data)(
+    registeredWithKeys.data as EServiceRegisteredData,
+  ),
 };
 const registeredWithSecret = decideEService(
   { type: 'RegisterEService', registration: withSecret, clientSecret: sealed },
@@ -96,6 +100,7 @@ describe('RegisterEService', () => {
       clientId: 'tax-return',
       authMethod: 'private_key_jwt',
       profile: 'fapi2',
+      grantTypes: ['authorization_code'],
       settings: registration().settings,
     });
   });
@@ -230,5 +235,32 @@ describe('ChangeEServiceProfile', () => {
     expect(() => when([registeredWithSecret], changeProfile('fapi2'))).toThrow(
       error('PROFILE_NEEDS_PRIVATE_KEY_JWT', 400),
     );
+  });
+});
+
+describe('ChangeEServiceGrantTypes', () => {
+  const changeGrants = (grantTypes: ('authorization_code' | 'client_credentials')[]): EServiceCommand => ({
+    type: 'ChangeEServiceGrantTypes',
+    clientId: 'tax-return',
+    grantTypes,
+  });
+
+  it('gives an e-service registered before grant types the authorization code alone, then adds client_credentials', () => {
+    expect(given([registeredBeforeProfiles])).toMatchObject({ grantTypes: ['authorization_code'] });
+    const events = when(
+      [registeredBeforeProfiles],
+      changeGrants(['authorization_code', 'client_credentials']),
+    );
+    expect(events).toEqual([
+      {
+        type: 'EServiceGrantTypesChanged',
+        data: {
+          clientId: 'tax-return',
+          grantTypes: ['authorization_code', 'client_credentials'],
+          changedAt: at,
+        },
+      },
+    ]);
+    expect(when([registeredBeforeProfiles], changeGrants(['authorization_code']))).toEqual([]);
   });
 });

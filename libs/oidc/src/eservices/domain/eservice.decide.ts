@@ -2,6 +2,7 @@ import { DomainError } from '#libs/errors';
 import type {
   AuthMethod,
   EServiceEvent,
+  EServiceGrantType,
   EServiceUpdated,
   SealedClientSecret,
   SecurityProfile,
@@ -44,20 +45,27 @@ export interface ChangeEServiceProfile {
   readonly profile: SecurityProfile;
 }
 
+export interface ChangeEServiceGrantTypes {
+  readonly type: 'ChangeEServiceGrantTypes';
+  readonly clientId: string;
+  readonly grantTypes: readonly EServiceGrantType[];
+}
+
 export type EServiceCommand =
   | RegisterEService
   | UpdateEService
   | RotateClientSecret
   | SuspendEService
   | ReinstateEService
-  | ChangeEServiceProfile;
+  | ChangeEServiceProfile
+  | ChangeEServiceGrantTypes;
 
 type Registered = Exclude<EService, { status: 'unregistered' }>;
 
 export function decideEService(command: EServiceCommand, state: EService, now: Date): EServiceEvent[] {
   const at = now.toISOString();
   if (command.type === 'RegisterEService') {
-    const { clientId, department, authMethod, profile, settings } = command.registration;
+    const { clientId, department, authMethod, profile, grantTypes, settings } = command.registration;
     if (state.status !== 'unregistered') {
       throw new DomainError(
         'ESERVICE_ALREADY_REGISTERED',
@@ -80,6 +88,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
           ...(command.clientSecret !== undefined && { clientSecret: command.clientSecret }),
           allowedScopes: [...settings.allowedScopes],
           profile,
+          grantTypes: [...grantTypes],
           registeredAt: at,
         },
       },
@@ -126,6 +135,14 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
       if (state.profile === command.profile) return [];
       return [
         { type: 'EServiceProfileChanged', data: { clientId, profile: command.profile, changedAt: at } },
+      ];
+    case 'ChangeEServiceGrantTypes':
+      if (JSON.stringify(state.grantTypes) === JSON.stringify(command.grantTypes)) return [];
+      return [
+        {
+          type: 'EServiceGrantTypesChanged',
+          data: { clientId, grantTypes: [...command.grantTypes], changedAt: at },
+        },
       ];
   }
 }

@@ -11,6 +11,13 @@ export type AuthMethod = (typeof AUTH_METHODS)[number];
 export const SECURITY_PROFILES = ['fapi2', 'standard'] as const;
 export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
 
+/**
+ * The OAuth grants an e-service may use: `authorization_code` to log citizens in (with `refresh_token` when it
+ * has `offline_access`), `client_credentials` for its own back office calling platform APIs, with no citizen.
+ */
+export const ESERVICE_GRANT_TYPES = ['authorization_code', 'client_credentials'] as const;
+export type EServiceGrantType = (typeof ESERVICE_GRANT_TYPES)[number];
+
 /** What an e-service may be allowed to ask for; the provider maps each scope to its claims. */
 export const ESERVICE_SCOPES = [
   'openid',
@@ -53,6 +60,8 @@ export type EServiceRegistered = DomainEvent<
     allowedScopes: EServiceScope[];
     /** Absent in events written before profiles existed: those e-services are `standard`. */
     profile?: SecurityProfile;
+    /** Absent in events written before grant types could be chosen: `['authorization_code']`. */
+    grantTypes?: EServiceGrantType[];
     registeredAt: string;
   }
 >;
@@ -77,6 +86,11 @@ export type EServiceUpdated = DomainEvent<
   }
 >;
 
+export type EServiceGrantTypesChanged = DomainEvent<
+  'EServiceGrantTypesChanged',
+  { clientId: string; grantTypes: EServiceGrantType[]; changedAt: string }
+>;
+
 /** The previous secret stops working at once: no overlap, the e-service deploys the new one. */
 export type EServiceClientSecretRotated = DomainEvent<
   'EServiceClientSecretRotated',
@@ -96,7 +110,8 @@ export type EServiceEvent =
   | EServiceClientSecretRotated
   | EServiceSuspended
   | EServiceReinstated
-  | EServiceProfileChanged;
+  | EServiceProfileChanged
+  | EServiceGrantTypesChanged;
 
 export const ESERVICE_EVENT_TYPES = [
   'EServiceRegistered',
@@ -105,6 +120,7 @@ export const ESERVICE_EVENT_TYPES = [
   'EServiceSuspended',
   'EServiceReinstated',
   'EServiceProfileChanged',
+  'EServiceGrantTypesChanged',
 ] as const satisfies readonly EServiceEvent['type'][];
 
 export const eserviceStream = (clientId: string): string => `eservice-${clientId}`;

@@ -4,6 +4,7 @@ import {
   type AuthMethod,
   type ClientJwks,
   type EServiceEvent,
+  type EServiceGrantType,
   type EServiceScope,
   type SecurityProfile,
 } from './eservice.events.js';
@@ -25,6 +26,7 @@ export type EService =
       readonly clientId: string;
       readonly authMethod: AuthMethod;
       readonly profile: SecurityProfile;
+      readonly grantTypes: readonly EServiceGrantType[];
       readonly settings: EServiceSettings;
     };
 
@@ -41,6 +43,7 @@ export const eservice: Evolver<EService, EServiceEvent> = {
           clientId,
           authMethod,
           profile: event.data.profile ?? 'standard',
+          grantTypes: event.data.grantTypes ?? ['authorization_code'],
           settings: { name, redirectUris, postLogoutRedirectUris, allowedScopes, ...(jwks && { jwks }) },
         };
       }
@@ -57,6 +60,8 @@ export const eservice: Evolver<EService, EServiceEvent> = {
         return state.status === 'unregistered' ? state : { ...state, status: 'active' };
       case 'EServiceProfileChanged':
         return state.status === 'unregistered' ? state : { ...state, profile: event.data.profile };
+      case 'EServiceGrantTypesChanged':
+        return state.status === 'unregistered' ? state : { ...state, grantTypes: event.data.grantTypes };
     }
   },
 };

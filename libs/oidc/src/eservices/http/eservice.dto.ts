@@ -63,6 +63,17 @@ export class RegisterEServiceDto {
   @IsString()
   @MaxLength(20)
   profile?: string;
+
+  /** Some of `authorization_code` (citizen login) and `client_credentials` (its back office). Default: `["authorization_code"]`. */
+  @Optional()
+  @ScopeList()
+  grantTypes?: string[];
+}
+
+export class ChangeGrantTypesDto {
+  /** Some of `authorization_code` and `client_credentials`. */
+  @ScopeList()
+  grantTypes!: string[];
 }
 
 export class ChangeProfileDto {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, UseGua
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
 import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
+import { ChangeEServiceGrantTypesCommand } from '../commands/change-eservice-grant-types.command.js';
 import { ChangeEServiceProfileCommand } from '../commands/change-eservice-profile.command.js';
 import { ChangeEServiceStatusCommand } from '../commands/change-eservice-status.command.js';
 import { RegisterEServiceCommand } from '../commands/register-eservice.command.js';
@@ -16,6 +17,7 @@ import {
 } from '../projections/projected-eservice-directory.js';
 import { ClientIdPipe } from './client-id.pipe.js';
 import {
+  ChangeGrantTypesDto,
   ChangeProfileDto,
   ListEServicesQuery,
   RegisterEServiceDto,
@@ -75,6 +77,17 @@ export class EServicesAdminController {
     @Context() context: CommandContext,
   ): Promise<EServiceView> {
     await this.commands.execute(new ChangeEServiceProfileCommand(clientId, body.profile, context));
+    return this.view(clientId);
+  }
+
+  /** `client_credentials` lets the e-service's back office get tokens of its own, with no citizen. */
+  @Put(':clientId/grant-types')
+  async changeGrantTypes(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeGrantTypesDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(new ChangeEServiceGrantTypesCommand(clientId, body.grantTypes, context));
     return this.view(clientId);
   }
 

@@ -121,8 +121,9 @@ function changesOf(event: Exclude<EServiceEvent, { type: 'EServiceRegistered' }>
       return { status: 'suspended', updated_at: event.data.suspendedAt };
     case 'EServiceReinstated':
       return { status: 'active', updated_at: event.data.reinstatedAt };
-    // The profile itself is read from the eservice-profiles projection.
+    // Profile and grant types are read from the eservice-protocols projection.
     case 'EServiceProfileChanged':
+    case 'EServiceGrantTypesChanged':
       return { updated_at: event.data.changedAt };
   }
 }

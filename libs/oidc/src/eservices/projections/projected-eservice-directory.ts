@@ -12,13 +12,18 @@ import {
   type AuthMethod,
   type ClientJwks,
   type EServiceScope,
+  type EServiceGrantType,
   type SecurityProfile,
 } from '../domain/eservice.events.js';
 import type { EServiceClient, EServiceDirectory, EServiceSummary } from '../eservice-directory.js';
 import type { EServiceClientsTables } from './eservice-clients.projection.js';
-import type { EServiceProfilesTables } from './eservice-profiles.projection.js';
+import type { EServiceProtocolsTables } from './eservice-protocols.projection.js';
 
-type Row = EServiceClientsTables['eservice_clients'] & { profile: SecurityProfile | null };
+/** Profile and grant types are null only while the protocols read model catches up (see findClient). */
+type Row = EServiceClientsTables['eservice_clients'] & {
+  profile: SecurityProfile | null;
+  grant_types: string | null;
+};
 
 /** An e-service as the administrators see it: everything but its secret. */
 export interface EServiceView extends EServiceSummary {
@@ -28,6 +33,7 @@ export interface EServiceView extends EServiceSummary {
   readonly allowedScopes: readonly EServiceScope[];
   readonly jwks?: ClientJwks;
   readonly profile: SecurityProfile;
+  readonly grantTypes: readonly EServiceGrantType[];
   readonly registeredAt: string;
   readonly updatedAt: string;
 }
@@ -40,13 +46,13 @@ export interface EServiceFilter {
 /** The e-service directory read from the `eservice-clients` projection. */
 @Injectable()
 export class ProjectedEServiceDirectory implements EServiceDirectory {
-  private readonly db: Kysely<EServiceClientsTables & EServiceProfilesTables>;
+  private readonly db: Kysely<EServiceClientsTables & EServiceProtocolsTables>;
 
   constructor(
     @Inject(READ_MODELS) readModels: ReadModelDatabase,
     private readonly vault: PiiVault,
   ) {
-    this.db = readModels.db as Kysely<EServiceClientsTables & EServiceProfilesTables>;
+    this.db = readModels.db as Kysely<EServiceClientsTables & EServiceProtocolsTables>;
   }
 
   /**
@@ -55,17 +61,22 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
    */
   async findClient(clientId: string): Promise<EServiceClient | undefined> {
     const row = await this.row(clientId);
-    // No profile yet: the profiles read model has not caught up with this e-service. Unknown for that moment
+    // No profile yet: the protocols read model has not caught up with this e-service. Unknown for that moment
     // rather than served on a weaker profile than it has.
-    if (row?.status !== 'active' || row.profile === null) return undefined;
+    if (row?.status !== 'active' || row.profile === null || row.grant_types === null) return undefined;
+    const grants = row.grant_types.split(' ');
+    const logsIn = grants.includes('authorization_code');
     const client = {
       client_id: row.client_id,
       client_name: row.name,
       redirect_uris: JSON.parse(row.redirect_uris) as string[],
       post_logout_redirect_uris: JSON.parse(row.post_logout_redirect_uris) as string[],
       scope: row.allowed_scopes,
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
+      grant_types: [
+        ...(logsIn ? ['authorization_code', 'refresh_token'] : []),
+        ...(grants.includes('client_credentials') ? ['client_credentials'] : []),
+      ],
+      response_types: logsIn ? ['code'] : [],
       ...securityMetadata(row.profile),
     };
     if (row.auth_method === 'private_key_jwt') {
@@ -94,27 +105,24 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
   }
 
   async list(filter: EServiceFilter): Promise<EServiceView[]> {
-    let query = this.withProfiles().orderBy('eservice_clients.client_id');
+    let query = this.withProtocols().orderBy('eservice_clients.client_id');
     if (filter.department !== undefined) query = query.where('department', '=', filter.department);
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     return (await query.execute()).map(toView);
   }
 
   private row(clientId: string): Promise<Row | undefined> {
-    return this.withProfiles().where('eservice_clients.client_id', '=', clientId).executeTakeFirst();
+    return this.withProtocols().where('eservice_clients.client_id', '=', clientId).executeTakeFirst();
   }
 
-  private withProfiles() {
+  private withProtocols() {
     return this.db
       .selectFrom('eservice_clients')
-      .leftJoin('eservice_profiles', 'eservice_profiles.client_id', 'eservice_clients.client_id')
+      .leftJoin('eservice_protocols', 'eservice_protocols.client_id', 'eservice_clients.client_id')
       .selectAll('eservice_clients')
-      .select('eservice_profiles.profile');
+      .select(['eservice_protocols.profile', 'eservice_protocols.grant_types']);
   }
 }
-
-/** For the administrators' view while the profiles read model catches up (see findClient). */
-const profileOf = (row: Row): SecurityProfile => row.profile ?? 'standard';
 
 function securityMetadata(profile: SecurityProfile) {
   return profile === 'fapi2'
@@ -137,7 +145,9 @@ function toView(row: Row): EServiceView {
     postLogoutRedirectUris: JSON.parse(row.post_logout_redirect_uris) as string[],
     allowedScopes: row.allowed_scopes.split(' ') as EServiceScope[],
     ...(row.jwks !== null && { jwks: JSON.parse(row.jwks) as ClientJwks }),
-    profile: profileOf(row),
+    // What an e-service registered before these settings has, shown while the protocols read model catches up.
+    profile: row.profile ?? 'standard',
+    grantTypes: (row.grant_types?.split(' ') ?? ['authorization_code']) as EServiceGrantType[],
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
   };
