@@ -95,6 +95,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       jwks: body.jwks,
       profile: 'fapi2',
       grantTypes: ['authorization_code'],
+      idTokenSigningAlg: 'ES256',
       registeredAt: expect.any(String),
       updatedAt: created.body.registeredAt,
     });
@@ -108,6 +109,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       response_types: ['code'],
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: body.jwks,
+      id_token_signed_response_alg: 'ES256',
       security_profile: 'fapi2',
       require_pushed_authorization_requests: true,
       dpop_bound_access_tokens: true,
@@ -375,6 +377,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['null scopes', { allowedScopes: null }, 'VALIDATION_FAILED'],
       ['an unknown profile', { profile: 'fapi1' }, 'PROFILE_INVALID'],
       ['an unknown grant type', { grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
+      ['unsigned ID tokens', { idTokenSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
       [
         'the fapi2 profile with a secret',
         { authMethod: 'client_secret_basic', jwks: undefined, profile: 'fapi2' },
@@ -471,6 +474,7 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['post', '/admin/eservices/etax-1/reinstate'],
       ['put', '/admin/eservices/etax-1/profile'],
       ['put', '/admin/eservices/etax-1/grant-types'],
+      ['put', '/admin/eservices/etax-1/token-signing'],
     ] as const)('%s %s without the admin token or with a wrong one (401)', async (method, path) => {
       const before = await eventCount();
       await expectProblem(await http[method](path).send(withKeys()), 401, 'ADMIN_TOKEN_REQUIRED');

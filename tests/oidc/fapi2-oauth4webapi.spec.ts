@@ -44,10 +44,16 @@ describe.each(storageTargets('fapi2-oauth4webapi'))(
         'rates-fapi',
         ['openid', 'profile', 'offline_access'],
         'fapi2',
+        { idTokenSigningAlg: 'PS256', userinfoSigningAlg: 'PS256' },
       );
       const issuer = new URL(`${baseUrl}/oidc`);
       as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
-      client = { client_id: registered.clientId };
+      // oauth4webapi refuses an ID token or a JWT userinfo signed with another algorithm than these.
+      client = {
+        client_id: registered.clientId,
+        id_token_signed_response_alg: 'PS256',
+        userinfo_signed_response_alg: 'PS256',
+      };
       clientAuth = oauth.PrivateKeyJwt({
         key: registered.clientKey!.privateKey,
         kid: registered.clientKey!.kid,
@@ -59,7 +65,7 @@ describe.each(storageTargets('fapi2-oauth4webapi'))(
       await dropStorage();
     });
 
-    it('logs in with PAR, PKCE, private_key_jwt and DPoP, reads userinfo and refreshes, all bound to its DPoP key', async () => {
+    it('logs in with PAR, PKCE, private_key_jwt and DPoP, reads PS256 ID token and userinfo, refreshes, all bound to its DPoP key', async () => {
       const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
       const verifier = oauth.generateRandomCodeVerifier();
       const state = oauth.generateRandomState();
@@ -130,7 +136,14 @@ describe.each(storageTargets('fapi2-oauth4webapi'))(
           await oauth.userInfoRequest(as, client, tokens.access_token, { DPoP, ...insecure }),
         ),
       );
-      expect(userinfo).toEqual({ sub, name: 'CHAN, Tai Man' });
+      // A signed userinfo (JWT) names its issuer and audience; oauth4webapi checked its algorithm.
+      expect(userinfo).toMatchObject({
+        sub,
+        name: 'CHAN, Tai Man',
+        iss: `${baseUrl}/oidc`,
+        aud: client.client_id,
+      });
+      expect(userinfo).not.toHaveProperty('email');
 
       const refreshed = await withDPoPNonce(async () =>
         oauth.processRefreshTokenResponse(

@@ -28,6 +28,10 @@ export class RelyingParty {
     allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
     // These e-services speak plain OpenID Connect (no DPoP): FAPI 2.0 e-services are tested in fapi2-*.spec.ts.
     profile: 'standard' | 'fapi2' = 'standard',
+    /** More registration fields, e.g. `idTokenSigningAlg`. */
+    registration: Record<string, unknown> = {},
+    /** The client metadata openid-client holds the provider to, e.g. `id_token_signed_response_alg`. */
+    metadata: Partial<oidc.ClientMetadata> = {},
   ): Promise<RelyingParty> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
@@ -45,6 +49,7 @@ export class RelyingParty {
         jwks: { keys: [jwk] },
         allowedScopes,
         profile,
+        ...registration,
       }),
     });
     if (response.status !== 201)
@@ -54,6 +59,7 @@ export class RelyingParty {
       clientId,
       'private_key_jwt',
       oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
+      metadata,
     );
     const rp = new RelyingParty(clientId, config, baseUrl, undefined, {
       privateKey: privateKey as webcrypto.CryptoKey,
@@ -89,11 +95,12 @@ export class RelyingParty {
     clientId: string,
     method: 'private_key_jwt' | 'client_secret_basic',
     auth: oidc.ClientAuth,
+    metadata: Partial<oidc.ClientMetadata> = {},
   ): Promise<RelyingParty> {
     const config = await oidc.discovery(
       new URL(`${baseUrl}/oidc`),
       clientId,
-      { token_endpoint_auth_method: method },
+      { ...metadata, token_endpoint_auth_method: method },
       auth,
       { execute: [oidc.allowInsecureRequests] },
     );

@@ -33,6 +33,10 @@ export interface EServiceClient {
   readonly scope: string;
   readonly grant_types: readonly string[];
   readonly response_types: readonly string[];
+  /** ES256, PS256 or RS256, as the e-service registered. */
+  readonly id_token_signed_response_alg: string;
+  /** Set: userinfo answers a JWT signed so. */
+  readonly userinfo_signed_response_alg?: string;
   /** The e-service's profile; `fapi2` comes with the two members below. */
   readonly security_profile: SecurityProfile;
   /** FAPI 2.0: the authorization endpoint takes only a `request_uri` from PAR. */

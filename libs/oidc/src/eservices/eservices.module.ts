@@ -1,6 +1,7 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '#libs/eventsourcing';
 import { ChangeEServiceGrantTypesHandler } from './commands/change-eservice-grant-types.handler.js';
+import { ChangeEServiceTokenSigningHandler } from './commands/change-eservice-token-signing.handler.js';
 import { ChangeEServiceProfileHandler } from './commands/change-eservice-profile.handler.js';
 import { ChangeEServiceStatusHandler } from './commands/change-eservice-status.handler.js';
 import { ClientSecrets } from './commands/client-secrets.js';
@@ -30,6 +31,7 @@ import { ProjectedEServiceDirectory } from './projections/projected-eservice-dir
     ChangeEServiceStatusHandler,
     ChangeEServiceProfileHandler,
     ChangeEServiceGrantTypesHandler,
+    ChangeEServiceTokenSigningHandler,
     ProjectedEServiceDirectory,
     { provide: ESERVICE_DIRECTORY, useExisting: ProjectedEServiceDirectory },
   ],

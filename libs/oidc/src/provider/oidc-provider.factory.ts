@@ -13,7 +13,7 @@ import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
 import { securityProfileConfiguration } from './security-profiles.js';
-import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
+import { setupSigningKeys, SIGNING_ALGORITHMS, type SigningKeys } from './signing-keys.js';
 
 export interface OidcProviderDependencies {
   readonly options: OidcOptions;
@@ -121,7 +121,9 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
       requestObjectSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
-      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      // Each e-service gets the one it registered (id_token_signed_response_alg, userinfo_signed_response_alg).
+      idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
+      userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
     },
     ttl: {
       AuthorizationCode: 60,

@@ -30,7 +30,10 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
   Configuration,
   'extraClientMetadata' | 'assertJwtClientAuthClaimsAndHeader'
 > & {
-  features: Pick<NonNullable<Configuration['features']>, 'fapi' | 'dPoP' | 'clientCredentials'>;
+  features: Pick<
+    NonNullable<Configuration['features']>,
+    'fapi' | 'dPoP' | 'clientCredentials' | 'jwtUserinfo'
+  >;
 } {
   return {
     extraClientMetadata: { properties: [SECURITY_PROFILE_METADATA] },
@@ -38,6 +41,8 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
     features: {
       // For e-services registered with the grant (client metadata grant_types); DPoP-bound under fapi2.
       clientCredentials: { enabled: true },
+      // Signed userinfo for e-services that register userinfo_signed_response_alg.
+      jwtUserinfo: { enabled: true },
       fapi: { enabled: true, profile: (_ctx, client) => (isFapi2(client) ? '2.0' : undefined) },
       dPoP: {
         enabled: true,

@@ -20,6 +20,7 @@ describe('parseRegistration', () => {
       authMethod: 'private_key_jwt',
       profile: 'fapi2',
       grantTypes: ['authorization_code'],
+      tokenSigning: { idTokenSigningAlg: 'ES256' },
       settings: {
         name: 'eTAX',
         redirectUris: ['https://etax.example/cb'],
@@ -60,6 +61,9 @@ describe('parseRegistration', () => {
     [{ profile: 'fapi1' }, 'PROFILE_INVALID'],
     [{ grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
     [{ grantTypes: [] }, 'GRANT_TYPE_NOT_ALLOWED'],
+    [{ idTokenSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
+    [{ idTokenSigningAlg: 'HS256' }, 'SIGNING_ALG_NOT_ALLOWED'],
+    [{ userinfoSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
   ] as const)('refuses %j with %s', (change, code) => {
     expect(() => parseRegistration({ ...input, ...change })).toThrow(refused(code));
   });

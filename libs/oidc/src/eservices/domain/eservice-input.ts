@@ -4,12 +4,14 @@ import {
   ESERVICE_GRANT_TYPES,
   ESERVICE_SCOPES,
   SECURITY_PROFILES,
+  TOKEN_SIGNING_ALGS,
   type AuthMethod,
   type EServiceGrantType,
   type EServiceScope,
   type SecurityProfile,
+  type TokenSigningAlg,
 } from './eservice.events.js';
-import type { EServiceSettings } from './eservice.state.js';
+import type { EServiceSettings, TokenSigning } from './eservice.state.js';
 import { parseRedirectUris } from './redirect-uris.js';
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
@@ -38,6 +40,10 @@ export interface RegistrationInput extends SettingsInput {
   readonly profile?: string;
   /** Default: `['authorization_code']`. */
   readonly grantTypes?: readonly string[];
+  /** Default: ES256. */
+  readonly idTokenSigningAlg?: string;
+  /** Set: userinfo answers a JWT signed so; unset: plain JSON. */
+  readonly userinfoSigningAlg?: string;
 }
 
 /** A registration that passed every check that does not depend on the log. */
@@ -47,6 +53,7 @@ export interface Registration {
   readonly authMethod: AuthMethod;
   readonly profile: SecurityProfile;
   readonly grantTypes: readonly EServiceGrantType[];
+  readonly tokenSigning: TokenSigning;
   readonly settings: EServiceSettings;
 }
 
@@ -88,6 +95,7 @@ export function parseRegistration(input: RegistrationInput): Registration {
           : 'standard'
         : parseProfile(input.profile),
     grantTypes: parseGrantTypes(input.grantTypes ?? ['authorization_code']),
+    tokenSigning: parseTokenSigning(input.idTokenSigningAlg ?? 'ES256', input.userinfoSigningAlg),
     settings: {
       name: parseName(input.name),
       redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
@@ -118,6 +126,24 @@ export function parseProfile(input: string): SecurityProfile {
     throw new DomainError('PROFILE_INVALID', `profile must be one of ${SECURITY_PROFILES.join(', ')}`, 400);
   }
   return input as SecurityProfile;
+}
+
+export function parseTokenSigning(idToken: string, userinfo: string | undefined): TokenSigning {
+  return {
+    idTokenSigningAlg: parseSigningAlg('idTokenSigningAlg', idToken),
+    ...(userinfo !== undefined && { userinfoSigningAlg: parseSigningAlg('userinfoSigningAlg', userinfo) }),
+  };
+}
+
+function parseSigningAlg(field: string, input: string): TokenSigningAlg {
+  if (!(TOKEN_SIGNING_ALGS as readonly string[]).includes(input)) {
+    throw new DomainError(
+      'SIGNING_ALG_NOT_ALLOWED',
+      `${field} must be one of ${TOKEN_SIGNING_ALGS.join(', ')}`,
+      400,
+    );
+  }
+  return input as TokenSigningAlg;
 }
 
 /** In the canonical order of ESERVICE_GRANT_TYPES, each once, at least one. */

@@ -17,6 +17,7 @@ const registration = (overrides: Partial<Registration> = {}): Registration => ({
   authMethod: 'private_key_jwt',
   profile: 'fapi2',
   grantTypes: ['authorization_code'],
+  tokenSigning: { idTokenSigningAlg: 'ES256' },
   settings: {
     name: 'eTAX',
     redirectUris: ['https://etax.example/cb'],
@@ -49,13 +50,14 @@ const registeredWithKeys: EServiceEvent = {
     allowedScopes: ['openid', 'profile'],
     profile: 'fapi2',
     grantTypes: ['authorization_code'],
+    idTokenSigningAlg: 'ES256',
     registeredAt: at,
   },
 };
 /** Written before profiles existed: no `profile` field. */
 const registeredBeforeProfiles: EServiceEvent = {
   type: 'EServiceRegistered',
-  data: (({ profile: _profile, grantTypes: _grantTypes, ...data }) => data)(
+  data: (({ profile: _profile, grantTypes: _grantTypes, idTokenSigningAlg: _alg, ...data }) => data)(
     registeredWithKeys.data as EServiceRegisteredData,
   ),
 };
@@ -101,6 +103,7 @@ describe('RegisterEService', () => {
       authMethod: 'private_key_jwt',
       profile: 'fapi2',
       grantTypes: ['authorization_code'],
+      tokenSigning: { idTokenSigningAlg: 'ES256' },
       settings: registration().settings,
     });
   });
@@ -262,5 +265,29 @@ describe('ChangeEServiceGrantTypes', () => {
       },
     ]);
     expect(when([registeredBeforeProfiles], changeGrants(['authorization_code']))).toEqual([]);
+  });
+});
+
+describe('ChangeEServiceTokenSigning', () => {
+  it('keeps ES256 ID tokens for an e-service registered before the choice, until it asks for PS256 and JWT userinfo', () => {
+    expect(given([registeredBeforeProfiles])).toMatchObject({ tokenSigning: { idTokenSigningAlg: 'ES256' } });
+    const command: EServiceCommand = {
+      type: 'ChangeEServiceTokenSigning',
+      clientId: 'tax-return',
+      tokenSigning: { idTokenSigningAlg: 'PS256', userinfoSigningAlg: 'RS256' },
+    };
+    const events = when([registeredBeforeProfiles], command);
+    expect(events).toEqual([
+      {
+        type: 'EServiceTokenSigningChanged',
+        data: {
+          clientId: 'tax-return',
+          idTokenSigningAlg: 'PS256',
+          userinfoSigningAlg: 'RS256',
+          changedAt: at,
+        },
+      },
+    ]);
+    expect(when([registeredBeforeProfiles, ...events], command)).toEqual([]);
   });
 });

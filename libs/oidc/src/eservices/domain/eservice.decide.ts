@@ -8,7 +8,7 @@ import type {
   SecurityProfile,
 } from './eservice.events.js';
 import type { Registration } from './eservice-input.js';
-import type { EService, EServiceSettings } from './eservice.state.js';
+import type { EService, EServiceSettings, TokenSigning } from './eservice.state.js';
 
 export interface RegisterEService {
   readonly type: 'RegisterEService';
@@ -51,6 +51,12 @@ export interface ChangeEServiceGrantTypes {
   readonly grantTypes: readonly EServiceGrantType[];
 }
 
+export interface ChangeEServiceTokenSigning {
+  readonly type: 'ChangeEServiceTokenSigning';
+  readonly clientId: string;
+  readonly tokenSigning: TokenSigning;
+}
+
 export type EServiceCommand =
   | RegisterEService
   | UpdateEService
@@ -58,14 +64,16 @@ export type EServiceCommand =
   | SuspendEService
   | ReinstateEService
   | ChangeEServiceProfile
-  | ChangeEServiceGrantTypes;
+  | ChangeEServiceGrantTypes
+  | ChangeEServiceTokenSigning;
 
 type Registered = Exclude<EService, { status: 'unregistered' }>;
 
 export function decideEService(command: EServiceCommand, state: EService, now: Date): EServiceEvent[] {
   const at = now.toISOString();
   if (command.type === 'RegisterEService') {
-    const { clientId, department, authMethod, profile, grantTypes, settings } = command.registration;
+    const { clientId, department, authMethod, profile, grantTypes, tokenSigning, settings } =
+      command.registration;
     if (state.status !== 'unregistered') {
       throw new DomainError(
         'ESERVICE_ALREADY_REGISTERED',
@@ -89,6 +97,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
           allowedScopes: [...settings.allowedScopes],
           profile,
           grantTypes: [...grantTypes],
+          ...tokenSigning,
           registeredAt: at,
         },
       },
@@ -135,6 +144,11 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
       if (state.profile === command.profile) return [];
       return [
         { type: 'EServiceProfileChanged', data: { clientId, profile: command.profile, changedAt: at } },
+      ];
+    case 'ChangeEServiceTokenSigning':
+      if (JSON.stringify(state.tokenSigning) === JSON.stringify(command.tokenSigning)) return [];
+      return [
+        { type: 'EServiceTokenSigningChanged', data: { clientId, ...command.tokenSigning, changedAt: at } },
       ];
     case 'ChangeEServiceGrantTypes':
       if (JSON.stringify(state.grantTypes) === JSON.stringify(command.grantTypes)) return [];

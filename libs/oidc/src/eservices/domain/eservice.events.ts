@@ -18,6 +18,10 @@ export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
 export const ESERVICE_GRANT_TYPES = ['authorization_code', 'client_credentials'] as const;
 export type EServiceGrantType = (typeof ESERVICE_GRANT_TYPES)[number];
 
+/** What an e-service's ID tokens and (JWT) userinfo may be signed with; never `none`. */
+export const TOKEN_SIGNING_ALGS = ['ES256', 'PS256', 'RS256'] as const;
+export type TokenSigningAlg = (typeof TOKEN_SIGNING_ALGS)[number];
+
 /** What an e-service may be allowed to ask for; the provider maps each scope to its claims. */
 export const ESERVICE_SCOPES = [
   'openid',
@@ -62,6 +66,10 @@ export type EServiceRegistered = DomainEvent<
     profile?: SecurityProfile;
     /** Absent in events written before grant types could be chosen: `['authorization_code']`. */
     grantTypes?: EServiceGrantType[];
+    /** Absent in events written before it could be chosen: ES256, the provider's default then. */
+    idTokenSigningAlg?: TokenSigningAlg;
+    /** Userinfo as a JWT signed so; absent: plain JSON. */
+    userinfoSigningAlg?: TokenSigningAlg;
     registeredAt: string;
   }
 >;
@@ -91,6 +99,16 @@ export type EServiceGrantTypesChanged = DomainEvent<
   { clientId: string; grantTypes: EServiceGrantType[]; changedAt: string }
 >;
 
+export type EServiceTokenSigningChanged = DomainEvent<
+  'EServiceTokenSigningChanged',
+  {
+    clientId: string;
+    idTokenSigningAlg: TokenSigningAlg;
+    userinfoSigningAlg?: TokenSigningAlg;
+    changedAt: string;
+  }
+>;
+
 /** The previous secret stops working at once: no overlap, the e-service deploys the new one. */
 export type EServiceClientSecretRotated = DomainEvent<
   'EServiceClientSecretRotated',
@@ -111,7 +129,8 @@ export type EServiceEvent =
   | EServiceSuspended
   | EServiceReinstated
   | EServiceProfileChanged
-  | EServiceGrantTypesChanged;
+  | EServiceGrantTypesChanged
+  | EServiceTokenSigningChanged;
 
 export const ESERVICE_EVENT_TYPES = [
   'EServiceRegistered',
@@ -121,6 +140,7 @@ export const ESERVICE_EVENT_TYPES = [
   'EServiceReinstated',
   'EServiceProfileChanged',
   'EServiceGrantTypesChanged',
+  'EServiceTokenSigningChanged',
 ] as const satisfies readonly EServiceEvent['type'][];
 
 export const eserviceStream = (clientId: string): string => `eservice-${clientId}`;

@@ -7,6 +7,7 @@ import {
   type EServiceGrantType,
   type EServiceScope,
   type SecurityProfile,
+  type TokenSigningAlg,
 } from './eservice.events.js';
 
 /** What an administrator may change after registration (see EServiceUpdated). */
@@ -19,6 +20,21 @@ export interface EServiceSettings {
   readonly jwks?: ClientJwks;
 }
 
+/** The algorithms the e-service's ID tokens and userinfo are signed with; no userinfo one: plain JSON. */
+export interface TokenSigning {
+  readonly idTokenSigningAlg: TokenSigningAlg;
+  readonly userinfoSigningAlg?: TokenSigningAlg;
+}
+
+/** ES256 for events from before the algorithm could be chosen. */
+export const tokenSigningOf = (data: {
+  idTokenSigningAlg?: TokenSigningAlg;
+  userinfoSigningAlg?: TokenSigningAlg;
+}): TokenSigning => ({
+  idTokenSigningAlg: data.idTokenSigningAlg ?? 'ES256',
+  ...(data.userinfoSigningAlg !== undefined && { userinfoSigningAlg: data.userinfoSigningAlg }),
+});
+
 export type EService =
   | { readonly status: 'unregistered' }
   | {
@@ -27,6 +43,7 @@ export type EService =
       readonly authMethod: AuthMethod;
       readonly profile: SecurityProfile;
       readonly grantTypes: readonly EServiceGrantType[];
+      readonly tokenSigning: TokenSigning;
       readonly settings: EServiceSettings;
     };
 
@@ -44,6 +61,7 @@ export const eservice: Evolver<EService, EServiceEvent> = {
           authMethod,
           profile: event.data.profile ?? 'standard',
           grantTypes: event.data.grantTypes ?? ['authorization_code'],
+          tokenSigning: tokenSigningOf(event.data),
           settings: { name, redirectUris, postLogoutRedirectUris, allowedScopes, ...(jwks && { jwks }) },
         };
       }
@@ -62,6 +80,10 @@ export const eservice: Evolver<EService, EServiceEvent> = {
         return state.status === 'unregistered' ? state : { ...state, profile: event.data.profile };
       case 'EServiceGrantTypesChanged':
         return state.status === 'unregistered' ? state : { ...state, grantTypes: event.data.grantTypes };
+      case 'EServiceTokenSigningChanged':
+        return state.status === 'unregistered'
+          ? state
+          : { ...state, tokenSigning: tokenSigningOf(event.data) };
     }
   },
 };

@@ -68,6 +68,30 @@ export class RegisterEServiceDto {
   @Optional()
   @ScopeList()
   grantTypes?: string[];
+
+  /** `ES256` (default), `PS256` or `RS256`: what the e-service's ID tokens are signed with. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  idTokenSigningAlg?: string;
+
+  /** `ES256`, `PS256` or `RS256`: userinfo answers a JWT signed so. Unset: plain JSON. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  userinfoSigningAlg?: string;
+}
+
+export class ChangeTokenSigningDto {
+  @IsString()
+  @MaxLength(20)
+  idTokenSigningAlg!: string;
+
+  /** Unset: userinfo as plain JSON. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  userinfoSigningAlg?: string;
 }
 
 export class ChangeGrantTypesDto {

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
 import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
 import { ChangeEServiceGrantTypesCommand } from '../commands/change-eservice-grant-types.command.js';
+import { ChangeEServiceTokenSigningCommand } from '../commands/change-eservice-token-signing.command.js';
 import { ChangeEServiceProfileCommand } from '../commands/change-eservice-profile.command.js';
 import { ChangeEServiceStatusCommand } from '../commands/change-eservice-status.command.js';
 import { RegisterEServiceCommand } from '../commands/register-eservice.command.js';
@@ -19,6 +20,7 @@ import { ClientIdPipe } from './client-id.pipe.js';
 import {
   ChangeGrantTypesDto,
   ChangeProfileDto,
+  ChangeTokenSigningDto,
   ListEServicesQuery,
   RegisterEServiceDto,
   UpdateEServiceDto,
@@ -88,6 +90,24 @@ export class EServicesAdminController {
     @Context() context: CommandContext,
   ): Promise<EServiceView> {
     await this.commands.execute(new ChangeEServiceGrantTypesCommand(clientId, body.grantTypes, context));
+    return this.view(clientId);
+  }
+
+  /** What the e-service's ID tokens, and userinfo if it wants a JWT, are signed with; from the next token on. */
+  @Put(':clientId/token-signing')
+  async changeTokenSigning(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeTokenSigningDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(
+      new ChangeEServiceTokenSigningCommand(
+        clientId,
+        body.idTokenSigningAlg,
+        body.userinfoSigningAlg,
+        context,
+      ),
+    );
     return this.view(clientId);
   }
 

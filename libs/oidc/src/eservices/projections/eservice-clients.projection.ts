@@ -124,6 +124,7 @@ function changesOf(event: Exclude<EServiceEvent, { type: 'EServiceRegistered' }>
     // Profile and grant types are read from the eservice-protocols projection.
     case 'EServiceProfileChanged':
     case 'EServiceGrantTypesChanged':
+    case 'EServiceTokenSigningChanged':
       return { updated_at: event.data.changedAt };
   }
 }

@@ -1,7 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { RecordedEvent } from '#libs/event-store';
 import type { Projection } from '#libs/eventsourcing';
-import type { EServiceEvent, EServiceGrantType, SecurityProfile } from '../domain/eservice.events.js';
+import type {
+  EServiceEvent,
+  EServiceGrantType,
+  SecurityProfile,
+  TokenSigningAlg,
+} from '../domain/eservice.events.js';
+import { tokenSigningOf } from '../domain/eservice.state.js';
 
 /**
  * How each e-service speaks OAuth (its security profile and grant types), beside `eservice_clients` rather than
@@ -15,6 +21,9 @@ export type EServiceProtocolsTables = {
     profile: SecurityProfile;
     /** Space-separated, as OAuth writes them. */
     grant_types: string;
+    id_token_signing_alg: TokenSigningAlg;
+    /** Null: userinfo as plain JSON. */
+    userinfo_signing_alg: TokenSigningAlg | null;
   };
 };
 
@@ -27,6 +36,7 @@ export const eserviceProtocols: Projection = {
     'EServiceRegistered',
     'EServiceProfileChanged',
     'EServiceGrantTypesChanged',
+    'EServiceTokenSigningChanged',
   ] satisfies EServiceEvent['type'][],
   async setup(db) {
     await db.schema
@@ -35,6 +45,8 @@ export const eserviceProtocols: Projection = {
       .addColumn('client_id', 'text', (c) => c.primaryKey())
       .addColumn('profile', 'text', (c) => c.notNull())
       .addColumn('grant_types', 'text', (c) => c.notNull())
+      .addColumn('id_token_signing_alg', 'text', (c) => c.notNull())
+      .addColumn('userinfo_signing_alg', 'text')
       .execute();
   },
   async reset(trx) {
@@ -50,6 +62,7 @@ export const eserviceProtocols: Projection = {
             client_id: event.data.clientId,
             profile: event.data.profile ?? 'standard',
             grant_types: grantTypes(event.data.grantTypes ?? ['authorization_code']),
+            ...signingColumns(event.data),
           };
           const { client_id: _clientId, ...update } = row;
           // An upsert, so that two instances projecting the same event cannot fail the batch.
@@ -66,12 +79,23 @@ export const eserviceProtocols: Projection = {
         case 'EServiceGrantTypesChanged':
           await update(db, event.data.clientId, { grant_types: grantTypes(event.data.grantTypes) });
           break;
+        case 'EServiceTokenSigningChanged':
+          await update(db, event.data.clientId, signingColumns(event.data));
+          break;
         default:
           break;
       }
     }
   },
 };
+
+function signingColumns(data: Parameters<typeof tokenSigningOf>[0]) {
+  const signing = tokenSigningOf(data);
+  return {
+    id_token_signing_alg: signing.idTokenSigningAlg,
+    userinfo_signing_alg: signing.userinfoSigningAlg ?? null,
+  };
+}
 
 const grantTypes = (grants: readonly EServiceGrantType[]): string => grants.join(' ');
 

@@ -14,6 +14,7 @@ import {
   type EServiceScope,
   type EServiceGrantType,
   type SecurityProfile,
+  type TokenSigningAlg,
 } from '../domain/eservice.events.js';
 import type { EServiceClient, EServiceDirectory, EServiceSummary } from '../eservice-directory.js';
 import type { EServiceClientsTables } from './eservice-clients.projection.js';
@@ -23,6 +24,8 @@ import type { EServiceProtocolsTables } from './eservice-protocols.projection.js
 type Row = EServiceClientsTables['eservice_clients'] & {
   profile: SecurityProfile | null;
   grant_types: string | null;
+  id_token_signing_alg: TokenSigningAlg | null;
+  userinfo_signing_alg: TokenSigningAlg | null;
 };
 
 /** An e-service as the administrators see it: everything but its secret. */
@@ -34,6 +37,9 @@ export interface EServiceView extends EServiceSummary {
   readonly jwks?: ClientJwks;
   readonly profile: SecurityProfile;
   readonly grantTypes: readonly EServiceGrantType[];
+  readonly idTokenSigningAlg: TokenSigningAlg;
+  /** Absent: userinfo as plain JSON. */
+  readonly userinfoSigningAlg?: TokenSigningAlg;
   readonly registeredAt: string;
   readonly updatedAt: string;
 }
@@ -77,6 +83,8 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
         ...(grants.includes('client_credentials') ? ['client_credentials'] : []),
       ],
       response_types: logsIn ? ['code'] : [],
+      id_token_signed_response_alg: row.id_token_signing_alg ?? 'ES256',
+      ...(row.userinfo_signing_alg !== null && { userinfo_signed_response_alg: row.userinfo_signing_alg }),
       ...securityMetadata(row.profile),
     };
     if (row.auth_method === 'private_key_jwt') {
@@ -120,7 +128,12 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
       .selectFrom('eservice_clients')
       .leftJoin('eservice_protocols', 'eservice_protocols.client_id', 'eservice_clients.client_id')
       .selectAll('eservice_clients')
-      .select(['eservice_protocols.profile', 'eservice_protocols.grant_types']);
+      .select([
+        'eservice_protocols.profile',
+        'eservice_protocols.grant_types',
+        'eservice_protocols.id_token_signing_alg',
+        'eservice_protocols.userinfo_signing_alg',
+      ]);
   }
 }
 
@@ -148,6 +161,8 @@ function toView(row: Row): EServiceView {
     // What an e-service registered before these settings has, shown while the protocols read model catches up.
     profile: row.profile ?? 'standard',
     grantTypes: (row.grant_types?.split(' ') ?? ['authorization_code']) as EServiceGrantType[],
+    idTokenSigningAlg: row.id_token_signing_alg ?? 'ES256',
+    ...(row.userinfo_signing_alg !== null && { userinfoSigningAlg: row.userinfo_signing_alg }),
     registeredAt: row.registered_at,
     updatedAt: row.updated_at,
   };
