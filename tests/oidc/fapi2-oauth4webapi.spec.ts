@@ -44,7 +44,7 @@ describe.each(storageTargets('fapi2-oauth4webapi'))(
         'rates-fapi',
         ['openid', 'profile', 'offline_access'],
         'fapi2',
-        { idTokenSigningAlg: 'PS256', userinfoSigningAlg: 'PS256' },
+        { registration: { idTokenSigningAlg: 'PS256', userinfoSigningAlg: 'PS256' } },
       );
       const issuer = new URL(`${baseUrl}/oidc`);
       as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));

@@ -20,6 +20,8 @@ export class RelyingParty {
     readonly dpop?: oidc.DPoPHandle,
     /** The key its client assertions are signed with, for tests that sign their own. */
     readonly clientKey?: { privateKey: webcrypto.CryptoKey; kid: string },
+    /** The private half of its encryption key, for tests that decrypt with another library. */
+    readonly decryptionKey?: webcrypto.CryptoKey,
   ) {}
 
   static async register(
@@ -28,14 +30,21 @@ export class RelyingParty {
     allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
     // These e-services speak plain OpenID Connect (no DPoP): FAPI 2.0 e-services are tested in fapi2-*.spec.ts.
     profile: 'standard' | 'fapi2' = 'standard',
-    /** More registration fields, e.g. `idTokenSigningAlg`. */
-    registration: Record<string, unknown> = {},
-    /** The client metadata openid-client holds the provider to, e.g. `id_token_signed_response_alg`. */
-    metadata: Partial<oidc.ClientMetadata> = {},
+    options: {
+      /** More registration fields, e.g. `idTokenSigningAlg`. */
+      registration?: Record<string, unknown>;
+      /** The client metadata openid-client holds the provider to, e.g. `id_token_signed_response_alg`. */
+      metadata?: Partial<oidc.ClientMetadata>;
+      /** An encryption key to register (one is, by default, with the hkid scope, which needs it). */
+      encryption?: 'ECDH-ES+A256KW' | 'RSA-OAEP-256';
+    } = {},
   ): Promise<RelyingParty> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
     jwk.kid = await calculateJwkThumbprint(jwk);
+    const encryption = options.encryption ?? (allowedScopes.includes('hkid') ? 'ECDH-ES+A256KW' : undefined);
+    const decryption = encryption && (await generateKeyPair(encryption, { extractable: true }));
+    const encryptionJwk = decryption && { ...(await exportJWK(decryption.publicKey)), use: 'enc' };
     const response = await fetch(`${baseUrl}/admin/eservices`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -46,10 +55,10 @@ export class RelyingParty {
         redirectUris: [REDIRECT_URI],
         postLogoutRedirectUris: ['http://127.0.0.1:9/'],
         authMethod: 'private_key_jwt',
-        jwks: { keys: [jwk] },
+        jwks: { keys: encryptionJwk ? [jwk, encryptionJwk] : [jwk] },
         allowedScopes,
         profile,
-        ...registration,
+        ...options.registration,
       }),
     });
     if (response.status !== 201)
@@ -59,12 +68,20 @@ export class RelyingParty {
       clientId,
       'private_key_jwt',
       oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
-      metadata,
+      options.metadata,
     );
-    const rp = new RelyingParty(clientId, config, baseUrl, undefined, {
-      privateKey: privateKey as webcrypto.CryptoKey,
-      kid: jwk.kid,
-    });
+    // openid-client decrypts the ID token and userinfo itself, and checks the inner JWS.
+    if (decryption) {
+      oidc.enableDecryptingResponses(config, ['A256GCM'], decryption.privateKey as webcrypto.CryptoKey);
+    }
+    const rp = new RelyingParty(
+      clientId,
+      config,
+      baseUrl,
+      undefined,
+      { privateKey: privateKey as webcrypto.CryptoKey, kid: jwk.kid },
+      decryption ? (decryption.privateKey as webcrypto.CryptoKey) : undefined,
+    );
     return profile === 'fapi2' ? rp.withDPoP(await oidc.randomDPoPKeyPair('ES256')) : rp;
   }
 
@@ -76,12 +93,20 @@ export class RelyingParty {
       this.baseUrl,
       oidc.getDPoPHandle(this.config, keys),
       this.clientKey,
+      this.decryptionKey,
     );
   }
 
   /** The same e-service sending no DPoP proof. */
   withoutDPoP(): RelyingParty {
-    return new RelyingParty(this.clientId, this.config, this.baseUrl, undefined, this.clientKey);
+    return new RelyingParty(
+      this.clientId,
+      this.config,
+      this.baseUrl,
+      undefined,
+      this.clientKey,
+      this.decryptionKey,
+    );
   }
 
   /** DPoP options for openid-client's calls, empty without DPoP. */

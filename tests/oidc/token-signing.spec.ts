@@ -43,14 +43,10 @@ describe.each(storageTargets('token-signing'))(
     it.each(['PS256', 'RS256'] as const)(
       'signs the ID token and the JWT userinfo with %s when the e-service registered it',
       async (alg) => {
-        const rp = await RelyingParty.register(
-          baseUrl,
-          `signing-${alg.toLowerCase()}`,
-          SCOPES,
-          'standard',
-          { idTokenSigningAlg: alg, userinfoSigningAlg: alg },
-          { id_token_signed_response_alg: alg, userinfo_signed_response_alg: alg },
-        );
+        const rp = await RelyingParty.register(baseUrl, `signing-${alg.toLowerCase()}`, SCOPES, 'standard', {
+          registration: { idTokenSigningAlg: alg, userinfoSigningAlg: alg },
+          metadata: { id_token_signed_response_alg: alg, userinfo_signed_response_alg: alg },
+        });
         const { tokens } = await logIn(rp, citizen, ['name'], { scope: 'openid profile' });
         expect(decodeProtectedHeader(tokens.id_token!).alg).toBe(alg);
         const sub = tokens.claims()!.sub;

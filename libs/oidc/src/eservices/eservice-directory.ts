@@ -37,6 +37,11 @@ export interface EServiceClient {
   readonly id_token_signed_response_alg: string;
   /** Set: userinfo answers a JWT signed so. */
   readonly userinfo_signed_response_alg?: string;
+  /** With an encryption key in jwks: ID tokens and userinfo encrypted to it (ECDH-ES+A256KW or RSA-OAEP-256). */
+  readonly id_token_encrypted_response_alg?: string;
+  readonly id_token_encrypted_response_enc?: string;
+  readonly userinfo_encrypted_response_alg?: string;
+  readonly userinfo_encrypted_response_enc?: string;
   /** The e-service's profile; `fapi2` comes with the two members below. */
   readonly security_profile: SecurityProfile;
   /** FAPI 2.0: the authorization endpoint takes only a `request_uri` from PAR. */

@@ -12,7 +12,7 @@ import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
-import { securityProfileConfiguration } from './security-profiles.js';
+import { ENCRYPTION_JWA, securityProfileConfiguration } from './security-profiles.js';
 import { setupSigningKeys, SIGNING_ALGORITHMS, type SigningKeys } from './signing-keys.js';
 
 export interface OidcProviderDependencies {
@@ -124,6 +124,7 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       // Each e-service gets the one it registered (id_token_signed_response_alg, userinfo_signed_response_alg).
       idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
       userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
+      ...ENCRYPTION_JWA,
     },
     ttl: {
       AuthorizationCode: 60,

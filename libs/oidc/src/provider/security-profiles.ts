@@ -14,6 +14,17 @@ export const SECURITY_PROFILE_METADATA = 'security_profile';
  */
 export const MAX_DPOP_PROOF_AGE = 60;
 
+/** What the e-services' encryption keys may receive: nested JWS in JWE, by key type, content in A256GCM. */
+export const ENCRYPTION_JWA = {
+  idTokenEncryptionAlgValues: ['ECDH-ES+A256KW', 'RSA-OAEP-256'],
+  idTokenEncryptionEncValues: ['A256GCM'],
+  userinfoEncryptionAlgValues: ['ECDH-ES+A256KW', 'RSA-OAEP-256'],
+  userinfoEncryptionEncValues: ['A256GCM'],
+  // No encrypted request objects: they would need encryption keys of the provider's, which it does not publish.
+  requestObjectEncryptionAlgValues: [],
+  requestObjectEncryptionEncValues: [],
+} satisfies NonNullable<Configuration['enabledJWA']>;
+
 /** FAPI 2.0 §5.3.2.1: a client assertion lives 60 seconds at most, so a leaked one is soon worthless. */
 export const MAX_CLIENT_ASSERTION_LIFETIME = 60;
 
@@ -32,7 +43,7 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
 > & {
   features: Pick<
     NonNullable<Configuration['features']>,
-    'fapi' | 'dPoP' | 'clientCredentials' | 'jwtUserinfo'
+    'fapi' | 'dPoP' | 'clientCredentials' | 'jwtUserinfo' | 'encryption'
   >;
 } {
   return {
@@ -43,6 +54,8 @@ export function securityProfileConfiguration(cookieKey: Buffer): Pick<
       clientCredentials: { enabled: true },
       // Signed userinfo for e-services that register userinfo_signed_response_alg.
       jwtUserinfo: { enabled: true },
+      // Encrypted ID tokens and userinfo for e-services that register an encryption key (see ENCRYPTION_JWA).
+      encryption: { enabled: true },
       fapi: { enabled: true, profile: (_ctx, client) => (isFapi2(client) ? '2.0' : undefined) },
       dPoP: {
         enabled: true,

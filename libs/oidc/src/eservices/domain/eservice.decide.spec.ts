@@ -291,3 +291,29 @@ describe('ChangeEServiceTokenSigning', () => {
     expect(when([registeredBeforeProfiles, ...events], command)).toEqual([]);
   });
 });
+
+describe('the hkid scope', () => {
+  const encryptionKey = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', use: 'enc' };
+  const withHkid = (keys: Record<string, string>[]) =>
+    registration({
+      settings: { ...registration().settings, allowedScopes: ['openid', 'hkid'], jwks: { keys } },
+    });
+
+  it('needs an encryption key, at registration and at every change', () => {
+    expect(() => when([], { type: 'RegisterEService', registration: withHkid(jwks.keys) })).toThrow(
+      error('ENCRYPTION_KEY_REQUIRED', 400),
+    );
+    expect(() => when([registeredWithKeys], update({ allowedScopes: ['openid', 'hkid'] }))).toThrow(
+      error('ENCRYPTION_KEY_REQUIRED', 400),
+    );
+    expect(() => when([registeredWithSecret], update({ allowedScopes: ['openid', 'hkid'] }))).toThrow(
+      error('ENCRYPTION_KEY_REQUIRED', 400),
+    );
+    const registered = when([], {
+      type: 'RegisterEService',
+      registration: withHkid([...jwks.keys, encryptionKey]),
+    });
+    expect(registered).toHaveLength(1);
+    expect(() => when(registered, update({ jwks }))).toThrow(error('ENCRYPTION_KEY_REQUIRED', 400));
+  });
+});

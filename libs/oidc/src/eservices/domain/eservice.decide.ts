@@ -1,4 +1,5 @@
 import { DomainError } from '#libs/errors';
+import { encryptionAlgOf } from './client-jwks.js';
 import type {
   AuthMethod,
   EServiceEvent,
@@ -82,6 +83,7 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
       );
     }
     checkProfile(clientId, profile, authMethod);
+    checkHkidEncrypted(clientId, settings);
     return [
       {
         type: 'EServiceRegistered',
@@ -181,6 +183,7 @@ function decideUpdate(state: Registered, changes: Partial<EServiceSettings>, at:
       400,
     );
   }
+  checkHkidEncrypted(state.clientId, { ...state.settings, ...changes });
   const changed = (Object.keys(changes) as (keyof EServiceSettings)[]).filter(
     (field) => JSON.stringify(changes[field]) !== JSON.stringify(state.settings[field]),
   );
@@ -190,4 +193,18 @@ function decideUpdate(state: Registered, changes: Partial<EServiceSettings>, at:
     'clientId' | 'updatedAt'
   >;
   return [{ type: 'EServiceUpdated', data: { clientId: state.clientId, ...data, updatedAt: at } }];
+}
+
+/**
+ * An HKID number leaves the platform only encrypted to its e-service: the `hkid` scope needs an encryption key
+ * (`use: "enc"`) in the e-service's jwks, with which its ID tokens and userinfo are then always encrypted.
+ */
+function checkHkidEncrypted(clientId: string, settings: EServiceSettings): void {
+  if (settings.allowedScopes.includes('hkid') && !encryptionAlgOf(settings.jwks)) {
+    throw new DomainError(
+      'ENCRYPTION_KEY_REQUIRED',
+      `e-service ${clientId}: the hkid scope needs an encryption key (a JWK with "use": "enc", EC P-256 or RSA) in jwks`,
+      400,
+    );
+  }
 }

@@ -16,6 +16,7 @@ import {
   type SecurityProfile,
   type TokenSigningAlg,
 } from '../domain/eservice.events.js';
+import { encryptionAlgOf } from '../domain/client-jwks.js';
 import type { EServiceClient, EServiceDirectory, EServiceSummary } from '../eservice-directory.js';
 import type { EServiceClientsTables } from './eservice-clients.projection.js';
 import type { EServiceProtocolsTables } from './eservice-protocols.projection.js';
@@ -72,26 +73,40 @@ export class ProjectedEServiceDirectory implements EServiceDirectory {
     if (row?.status !== 'active' || row.profile === null || row.grant_types === null) return undefined;
     const grants = row.grant_types.split(' ');
     const logsIn = grants.includes('authorization_code');
+    const jwks = row.jwks === null ? undefined : (JSON.parse(row.jwks) as ClientJwks);
+    const encryption = encryptionAlgOf(jwks);
+    const idTokenAlg = row.id_token_signing_alg ?? 'ES256';
+    const scopes = row.allowed_scopes.split(' ');
     const client = {
       client_id: row.client_id,
       client_name: row.name,
       redirect_uris: JSON.parse(row.redirect_uris) as string[],
       post_logout_redirect_uris: JSON.parse(row.post_logout_redirect_uris) as string[],
-      scope: row.allowed_scopes,
+      // An e-service registered with hkid before it needed an encryption key: asking for it is invalid_scope.
+      scope: (encryption ? scopes : scopes.filter((scope) => scope !== 'hkid')).join(' '),
       grant_types: [
         ...(logsIn ? ['authorization_code', 'refresh_token'] : []),
         ...(grants.includes('client_credentials') ? ['client_credentials'] : []),
       ],
       response_types: logsIn ? ['code'] : [],
-      id_token_signed_response_alg: row.id_token_signing_alg ?? 'ES256',
-      ...(row.userinfo_signing_alg !== null && { userinfo_signed_response_alg: row.userinfo_signing_alg }),
+      id_token_signed_response_alg: idTokenAlg,
+      ...((row.userinfo_signing_alg !== null || encryption) && {
+        // Encrypted userinfo is signed first, as the ID token is: nested JWS in JWE.
+        userinfo_signed_response_alg: row.userinfo_signing_alg ?? idTokenAlg,
+      }),
+      ...(encryption && {
+        id_token_encrypted_response_alg: encryption,
+        id_token_encrypted_response_enc: 'A256GCM',
+        userinfo_encrypted_response_alg: encryption,
+        userinfo_encrypted_response_enc: 'A256GCM',
+      }),
       ...securityMetadata(row.profile),
     };
     if (row.auth_method === 'private_key_jwt') {
       return {
         ...client,
         token_endpoint_auth_method: 'private_key_jwt',
-        jwks: JSON.parse(row.jwks!) as ClientJwks,
+        jwks: jwks!,
       };
     }
     const { clientSecret } = await this.vault.open(eserviceSecretSubject(clientId), {
