@@ -71,8 +71,8 @@ describe('npm run cli -- eservices', () => {
       client_secret: withSecret[1]!.split(': ')[1],
     });
     expect(await run('list', '--department', 'HAD')).toEqual([
-      expect.stringMatching(/^had-licences +HAD +active +Licences$/),
-      expect.stringMatching(/^had-venues +HAD +active +Venue booking$/),
+      expect.stringMatching(/^had-licences +HAD +active +standard +Licences$/),
+      expect.stringMatching(/^had-venues +HAD +active +fapi2 +Venue booking$/),
     ]);
     expect(await run('list', '--status', 'suspended')).toEqual(['no e-service registered']);
   });
@@ -96,6 +96,53 @@ describe('npm run cli -- eservices', () => {
     expect(registered!.data).toMatchObject({
       backchannelLogoutUri: 'https://had.example/backchannel-logout',
     });
+  });
+
+  it('registers with a profile and grant types, changes a profile, and the provider sees it at once', async () => {
+    const common = [
+      '--department',
+      'HAD',
+      '--redirect-uri',
+      'https://had.example/cb',
+      '--jwks-file',
+      jwksFile,
+    ];
+    await run(
+      'register',
+      '--client-id',
+      'had-permits',
+      '--name',
+      'Permits',
+      ...common,
+      '--profile',
+      'standard',
+    );
+    const directory = app.get<EServiceDirectory>(ESERVICE_DIRECTORY);
+    expect(await directory.findClient('had-permits')).not.toHaveProperty('dpop_bound_access_tokens');
+    await run(
+      'register',
+      '--client-id',
+      'had-back-office',
+      '--name',
+      'Back office',
+      ...common,
+      '--grant-types',
+      'client_credentials',
+    );
+    expect(await directory.findClient('had-back-office')).toMatchObject({
+      grant_types: ['client_credentials'],
+    });
+    expect(await run('set-profile', '--client-id', 'had-permits', '--profile', 'fapi2')).toEqual([
+      'had-permits now has the fapi2 profile',
+    ]);
+    expect(await directory.findClient('had-permits')).toMatchObject({
+      security_profile: 'fapi2',
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+    });
+    await expect(
+      run('set-profile', '--client-id', 'had-permits', '--profile', 'fapi1'),
+    ).rejects.toMatchObject({ code: 'PROFILE_INVALID' });
   });
 
   it('refuses a domain mistake with its code', async () => {
@@ -163,6 +210,7 @@ describe('npm run cli -- eservices', () => {
       ],
     ],
     [['list', '--status', 'gone']],
+    [['set-profile', '--client-id', 'abc']],
     [['remove', 'abc']],
     [[]],
   ])('refuses the command line %j before anything starts', async (args) => {

@@ -93,6 +93,9 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       postLogoutRedirectUris: body.postLogoutRedirectUris,
       allowedScopes: ['openid', 'profile', 'offline_access'],
       jwks: body.jwks,
+      profile: 'fapi2',
+      grantTypes: ['authorization_code'],
+      idTokenSigningAlg: 'ES256',
       registeredAt: expect.any(String),
       updatedAt: created.body.registeredAt,
     });
@@ -106,6 +109,10 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       response_types: ['code'],
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: body.jwks,
+      id_token_signed_response_alg: 'ES256',
+      security_profile: 'fapi2',
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
     });
     expect(await directory.describe(body.clientId)).toEqual({
       clientId: body.clientId,
@@ -117,6 +124,66 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
     expect(registered).toMatchObject({ type: 'EServiceRegistered', metadata: { actor: 'admin' } });
     expect(await directory.findClient('no-such-eservice')).toBeUndefined();
     expect(await directory.describe('no-such-eservice')).toBeUndefined();
+  });
+
+  it('changes a profile as an event, the provider seeing it at once; a secret e-service stays standard', async () => {
+    const body = withKeys({ profile: 'standard' });
+    expect((await register(body).expect(201)).body.profile).toBe('standard');
+    expect(await directory.findClient(body.clientId)).not.toHaveProperty(
+      'require_pushed_authorization_requests',
+    );
+    const changed = await http
+      .put(`/admin/eservices/${body.clientId}/profile`)
+      .set(admin)
+      .send({ profile: 'fapi2' })
+      .expect(200);
+    expect(changed.body.profile).toBe('fapi2');
+    expect(await directory.findClient(body.clientId)).toMatchObject({
+      require_pushed_authorization_requests: true,
+      dpop_bound_access_tokens: true,
+    });
+    await http
+      .put(`/admin/eservices/${body.clientId}/profile`)
+      .set(admin)
+      .send({ profile: 'fapi2' })
+      .expect(200);
+    expect((await streamOf(body.clientId)).map((event) => event.type)).toEqual([
+      'EServiceRegistered',
+      'EServiceProfileChanged',
+    ]);
+
+    const secret = withSecret();
+    expect((await register(secret).expect(201)).body.profile).toBe('standard');
+    const refused = await http
+      .put(`/admin/eservices/${secret.clientId}/profile`)
+      .set(admin)
+      .send({ profile: 'fapi2' })
+      .expect(400);
+    expect(refused.body).toMatchObject({ code: 'PROFILE_NEEDS_PRIVATE_KEY_JWT' });
+  });
+
+  it('adds the client_credentials grant as an event, and the provider offers it at once', async () => {
+    const body = withKeys();
+    await register(body).expect(201);
+    const changed = await http
+      .put(`/admin/eservices/${body.clientId}/grant-types`)
+      .set(admin)
+      .send({ grantTypes: ['authorization_code', 'client_credentials'] })
+      .expect(200);
+    expect(changed.body.grantTypes).toEqual(['authorization_code', 'client_credentials']);
+    expect(await directory.findClient(body.clientId)).toMatchObject({
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    });
+    expect((await streamOf(body.clientId)).map((event) => event.type)).toEqual([
+      'EServiceRegistered',
+      'EServiceGrantTypesChanged',
+    ]);
+    const backOfficeOnly = withKeys({ grantTypes: ['client_credentials'] });
+    await register(backOfficeOnly).expect(201);
+    const provider = app.get<Provider>(OIDC_PROVIDER);
+    const metadata = await directory.findClient(backOfficeOnly.clientId);
+    expect(metadata).toMatchObject({ grant_types: ['client_credentials'], response_types: [] });
+    await expect(provider.Client.validate(metadata as unknown as ClientMetadata)).resolves.toBeUndefined();
   });
 
   it('gives the provider client metadata it accepts, with keys or with a secret', async () => {
@@ -308,6 +375,14 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['an unknown field', { logoUri: 'https://etax.example/logo.png' }, 'VALIDATION_FAILED'],
       ['redirect URIs that are not strings', { redirectUris: [42] }, 'VALIDATION_FAILED'],
       ['null scopes', { allowedScopes: null }, 'VALIDATION_FAILED'],
+      ['an unknown profile', { profile: 'fapi1' }, 'PROFILE_INVALID'],
+      ['an unknown grant type', { grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
+      ['unsigned ID tokens', { idTokenSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
+      [
+        'the fapi2 profile with a secret',
+        { authMethod: 'client_secret_basic', jwks: undefined, profile: 'fapi2' },
+        'PROFILE_NEEDS_PRIVATE_KEY_JWT',
+      ],
     ])('a registration with %s', async (_case, overrides, code) => {
       const before = await eventCount();
       await expectProblem(await register(withKeys(overrides)), 400, code);
@@ -333,6 +408,11 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       await expectProblem(await http.post(`${missing}/secret`).set(admin), 404, 'ESERVICE_NOT_FOUND');
       await expectProblem(await http.post(`${missing}/suspend`).set(admin), 404, 'ESERVICE_NOT_FOUND');
       await expectProblem(await http.post(`${missing}/reinstate`).set(admin), 404, 'ESERVICE_NOT_FOUND');
+      await expectProblem(
+        await http.put(`${missing}/profile`).set(admin).send({ profile: 'fapi2' }),
+        404,
+        'ESERVICE_NOT_FOUND',
+      );
       expect(await streamOf('no-such-eservice')).toEqual([]);
     });
 
@@ -392,6 +472,9 @@ describe.each(targets)('e-service registry over HTTP on %s', (_name, storage) =>
       ['post', '/admin/eservices/etax-1/secret'],
       ['post', '/admin/eservices/etax-1/suspend'],
       ['post', '/admin/eservices/etax-1/reinstate'],
+      ['put', '/admin/eservices/etax-1/profile'],
+      ['put', '/admin/eservices/etax-1/grant-types'],
+      ['put', '/admin/eservices/etax-1/token-signing'],
     ] as const)('%s %s without the admin token or with a wrong one (401)', async (method, path) => {
       const before = await eventCount();
       await expectProblem(await http[method](path).send(withKeys()), 401, 'ADMIN_TOKEN_REQUIRED');

@@ -36,8 +36,8 @@ describe.each(storageTargets('oidc_bcl'))('OIDC Back-Channel Logout on %s', (_na
   async function eServiceWithLogout(clientId: string, failures = 0) {
     const receiver = await LogoutReceiver.start(failures);
     receivers.push(receiver);
-    const rp = await RelyingParty.register(baseUrl, clientId, undefined, {
-      backchannelLogoutUri: receiver.uri,
+    const rp = await RelyingParty.register(baseUrl, clientId, undefined, 'standard', {
+      registration: { backchannelLogoutUri: receiver.uri },
     });
     return { rp, receiver };
   }
@@ -176,8 +176,8 @@ describe.each(storageTargets('oidc_bcl_restart'))('the back-channel logout outbo
     const receiver = await LogoutReceiver.start(Number.MAX_SAFE_INTEGER);
     try {
       const first = await startListeningTestPlatform(config, { piiMasterKey });
-      const rp = await RelyingParty.register(first.baseUrl, 'bcl-restart', undefined, {
-        backchannelLogoutUri: receiver.uri,
+      const rp = await RelyingParty.register(first.baseUrl, 'bcl-restart', undefined, 'standard', {
+        registration: { backchannelLogoutUri: receiver.uri },
       });
       const citizen = await registeredCitizen(first.baseUrl);
       const { tokens } = await logIn(rp, citizen, [], { scope: 'openid' });

@@ -13,7 +13,13 @@ describe('login lifecycle around the OpenID Provider', () => {
 
   beforeAll(async () => {
     ({ app, baseUrl } = await startListeningTestPlatform(undefined, {}, { clock }));
-    rp = await RelyingParty.register(baseUrl, 'parking-permit');
+    // No hkid scope, so no encryption key: its ID token is the plain signed one, sent back as id_token_hint.
+    rp = await RelyingParty.register(baseUrl, 'parking-permit', [
+      'openid',
+      'profile',
+      'email',
+      'offline_access',
+    ]);
   });
   afterAll(() => app.close());
 

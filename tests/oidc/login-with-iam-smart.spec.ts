@@ -11,6 +11,13 @@ import { logIn, REDIRECT_URI, registeredCitizen, RelyingParty } from './relying-
 
 const ACR_BASIC = 'urn:city-identity:acr:basic';
 
+/**
+ * Userinfo without the members of its JWT: these e-services have the hkid scope, so an encryption key, and get
+ * their userinfo as a signed then encrypted JWT, which names its issuer, audience and times.
+ */
+const citizenClaims = ({ iss: _iss, aud: _aud, iat: _iat, exp: _exp, ...claims }: oidc.UserInfoResponse) =>
+  claims;
+
 const ACR_PLUS = 'urn:city-identity:acr:plus';
 
 describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-client on %s', (_name, target) => {
@@ -61,13 +68,13 @@ describe.each(storageTargets('oidc'))('Login with iAM Smart through openid-clien
     expect(claims).not.toHaveProperty('birthdate');
     expect(claims.sub).not.toBe(citizen.citizenId);
     const userinfo = await oidc.fetchUserInfo(taxReturn.config, tokens.access_token, claims.sub);
-    expect(userinfo).toEqual({ sub: claims.sub, name: 'CHAN, Tai Man' });
+    expect(citizenClaims(userinfo)).toEqual({ sub: claims.sub, name: 'CHAN, Tai Man' });
   });
 
   it('releases nothing personal when the citizen approves no claim', async () => {
     const { tokens } = await logIn(taxReturn, citizen, [], { scope: 'openid profile' });
     const userinfo = await oidc.fetchUserInfo(taxReturn.config, tokens.access_token, tokens.claims()!.sub);
-    expect(Object.keys(userinfo)).toEqual(['sub']);
+    expect(Object.keys(citizenClaims(userinfo))).toEqual(['sub']);
   });
 
   it('gives each e-service its own subject for the same citizen, stable across logins', async () => {

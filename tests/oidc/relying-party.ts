@@ -16,18 +16,35 @@ export class RelyingParty {
     readonly clientId: string,
     readonly config: oidc.Configuration,
     private readonly baseUrl: string,
+    /** A fapi2 e-service's DPoP key: its PAR, token and userinfo requests carry proofs by it. */
+    readonly dpop?: oidc.DPoPHandle,
+    /** The key its client assertions are signed with, for tests that sign their own. */
+    readonly clientKey?: { privateKey: webcrypto.CryptoKey; kid: string },
+    /** The private half of its encryption key, for tests that decrypt with another library. */
+    readonly decryptionKey?: webcrypto.CryptoKey,
   ) {}
 
   static async register(
     baseUrl: string,
     clientId: string,
     allowedScopes = ['openid', 'profile', 'email', 'phone', 'address', 'hkid', 'offline_access'],
-    /** More registry settings, e.g. `backchannelLogoutUri`. */
-    settings: Record<string, unknown> = {},
+    // These e-services speak plain OpenID Connect (no DPoP): FAPI 2.0 e-services are tested in fapi2-*.spec.ts.
+    profile: 'standard' | 'fapi2' = 'standard',
+    options: {
+      /** More registration fields, e.g. `idTokenSigningAlg`. */
+      registration?: Record<string, unknown>;
+      /** The client metadata openid-client holds the provider to, e.g. `id_token_signed_response_alg`. */
+      metadata?: Partial<oidc.ClientMetadata>;
+      /** An encryption key to register (one is, by default, with the hkid scope, which needs it). */
+      encryption?: 'ECDH-ES+A256KW' | 'RSA-OAEP-256';
+    } = {},
   ): Promise<RelyingParty> {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const jwk: JWK = { ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' };
     jwk.kid = await calculateJwkThumbprint(jwk);
+    const encryption = options.encryption ?? (allowedScopes.includes('hkid') ? 'ECDH-ES+A256KW' : undefined);
+    const decryption = encryption && (await generateKeyPair(encryption, { extractable: true }));
+    const encryptionJwk = decryption && { ...(await exportJWK(decryption.publicKey)), use: 'enc' };
     const response = await fetch(`${baseUrl}/admin/eservices`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
@@ -38,19 +55,63 @@ export class RelyingParty {
         redirectUris: [REDIRECT_URI],
         postLogoutRedirectUris: ['http://127.0.0.1:9/'],
         authMethod: 'private_key_jwt',
-        jwks: { keys: [jwk] },
+        jwks: { keys: encryptionJwk ? [jwk, encryptionJwk] : [jwk] },
         allowedScopes,
-        ...settings,
+        profile,
+        ...options.registration,
       }),
     });
     if (response.status !== 201)
       throw new Error(`registration failed: ${response.status} ${await response.text()}`);
-    return RelyingParty.connect(
+    const { config } = await RelyingParty.connect(
       baseUrl,
       clientId,
       'private_key_jwt',
       oidc.PrivateKeyJwt({ key: privateKey as webcrypto.CryptoKey, kid: jwk.kid }),
+      options.metadata,
     );
+    // openid-client decrypts the ID token and userinfo itself, and checks the inner JWS.
+    if (decryption) {
+      oidc.enableDecryptingResponses(config, ['A256GCM'], decryption.privateKey as webcrypto.CryptoKey);
+    }
+    const rp = new RelyingParty(
+      clientId,
+      config,
+      baseUrl,
+      undefined,
+      { privateKey: privateKey as webcrypto.CryptoKey, kid: jwk.kid },
+      decryption ? (decryption.privateKey as webcrypto.CryptoKey) : undefined,
+    );
+    return profile === 'fapi2' ? rp.withDPoP(await oidc.randomDPoPKeyPair('ES256')) : rp;
+  }
+
+  /** The same e-service proving possession of `keys` (a fresh pair unless given) in every request. */
+  withDPoP(keys: oidc.CryptoKeyPair): RelyingParty {
+    return new RelyingParty(
+      this.clientId,
+      this.config,
+      this.baseUrl,
+      oidc.getDPoPHandle(this.config, keys),
+      this.clientKey,
+      this.decryptionKey,
+    );
+  }
+
+  /** The same e-service sending no DPoP proof. */
+  withoutDPoP(): RelyingParty {
+    return new RelyingParty(
+      this.clientId,
+      this.config,
+      this.baseUrl,
+      undefined,
+      this.clientKey,
+      this.decryptionKey,
+    );
+  }
+
+  /** DPoP options for openid-client's calls, empty without DPoP. */
+  get dpopOptions(): { DPoP?: oidc.DPoPHandle } {
+    return this.dpop ? { DPoP: this.dpop } : {};
   }
 
   /** Discovery and client authentication for an e-service already registered. */
@@ -59,11 +120,12 @@ export class RelyingParty {
     clientId: string,
     method: 'private_key_jwt' | 'client_secret_basic',
     auth: oidc.ClientAuth,
+    metadata: Partial<oidc.ClientMetadata> = {},
   ): Promise<RelyingParty> {
     const config = await oidc.discovery(
       new URL(`${baseUrl}/oidc`),
       clientId,
-      { token_endpoint_auth_method: method },
+      { ...metadata, token_endpoint_auth_method: method },
       auth,
       { execute: [oidc.allowInsecureRequests] },
     );
@@ -83,15 +145,19 @@ export class RelyingParty {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const url = await oidc.buildAuthorizationUrlWithPAR(this.config, {
-      redirect_uri: REDIRECT_URI,
-      scope: 'openid profile email',
-      state,
-      nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      ...parameters,
-    });
+    const url = await oidc.buildAuthorizationUrlWithPAR(
+      this.config,
+      {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid profile email',
+        state,
+        nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+        ...parameters,
+      },
+      this.dpopOptions,
+    );
     return { url, checks: { verifier, state, nonce } };
   }
 
@@ -136,12 +202,18 @@ export class LoginInProgress {
     callback: URL,
     overrides: Partial<{ verifier: string }> = {},
   ): Promise<oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers> {
-    return oidc.authorizationCodeGrant(this.rp.config, callback, {
-      pkceCodeVerifier: overrides.verifier ?? this.checks.verifier,
-      expectedState: this.checks.state,
-      expectedNonce: this.checks.nonce,
-      idTokenExpected: true,
-    });
+    return oidc.authorizationCodeGrant(
+      this.rp.config,
+      callback,
+      {
+        pkceCodeVerifier: overrides.verifier ?? this.checks.verifier,
+        expectedState: this.checks.state,
+        expectedNonce: this.checks.nonce,
+        idTokenExpected: true,
+      },
+      undefined,
+      this.rp.dpopOptions,
+    );
   }
 }
 

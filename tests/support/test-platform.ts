@@ -42,7 +42,8 @@ export async function startListeningTestPlatform(
   overrides: Partial<PlatformConfig> = {},
   platform: PlatformOverrides = {},
 ): Promise<{ app: NestExpressApplication; baseUrl: string }> {
-  const port = await freePort();
+  // A given port keeps the issuer of an earlier start: a restart on the same storage.
+  const port = overrides.port || (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const app = await createPlatformApp(
     { ...testConfig(storage), port, publicUrl: baseUrl, ...overrides },

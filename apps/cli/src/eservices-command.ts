@@ -6,6 +6,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { EventStore } from '#libs/event-store';
 import { EVENT_STORE, ProjectionRunner, type CommandContext } from '#libs/eventsourcing';
 import {
+  ChangeEServiceProfileCommand,
   ProjectedEServiceDirectory,
   RegisterEServiceCommand,
   type EServiceFilter,
@@ -15,7 +16,11 @@ import {
 export const ESERVICES_USAGE = `  eservices register --client-id <id> --name <name> --department <code> --redirect-uri <uri>
       [--redirect-uri <uri>]... [--post-logout-redirect-uri <uri>]... (--jwks-file <path> | --secret)
       [--scopes "openid profile"] [--backchannel-logout-uri <uri>]
-                           register an e-service; with --secret its generated secret is printed, once
+      [--profile fapi2|standard] [--grant-types "authorization_code client_credentials"]
+                           register an e-service; with --secret its generated secret is printed, once;
+                           profile fapi2 (FAPI 2.0: PAR, DPoP, private_key_jwt) by default, standard with --secret
+  eservices set-profile --client-id <id> --profile fapi2|standard
+                           change an e-service's security profile
   eservices list [--department <code>] [--status active|suspended]
                            the registered e-services`;
 
@@ -24,7 +29,8 @@ export class UsageError extends Error {}
 
 export type EServicesCommand =
   | { readonly action: 'register'; readonly input: RegistrationInput }
-  | { readonly action: 'list'; readonly filter: EServiceFilter };
+  | { readonly action: 'list'; readonly filter: EServiceFilter }
+  | { readonly action: 'set-profile'; readonly clientId: string; readonly profile: string };
 
 /** Reads the arguments, and the key file, before the platform boots: a typo costs no start-up. */
 export async function parseEServicesCommand(args: readonly string[]): Promise<EServicesCommand> {
@@ -42,7 +48,14 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
       },
     };
   }
-  if (action !== 'register') throw new UsageError('eservices needs register or list');
+  if (action === 'set-profile') {
+    const { values } = parse(rest, { 'client-id': { type: 'string' }, profile: { type: 'string' } });
+    if (values['client-id'] === undefined || values.profile === undefined) {
+      throw new UsageError('set-profile needs --client-id and --profile');
+    }
+    return { action, clientId: values['client-id'], profile: values.profile };
+  }
+  if (action !== 'register') throw new UsageError('eservices needs register, set-profile or list');
   const { values } = parse(rest, {
     'client-id': { type: 'string' },
     name: { type: 'string' },
@@ -53,6 +66,8 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
     secret: { type: 'boolean' },
     scopes: { type: 'string' },
     'backchannel-logout-uri': { type: 'string' },
+    profile: { type: 'string' },
+    'grant-types': { type: 'string' },
   });
   const { 'client-id': clientId, name, department, 'redirect-uri': redirectUris } = values;
   if (
@@ -79,6 +94,10 @@ export async function parseEServicesCommand(args: readonly string[]): Promise<ES
       ...(values['backchannel-logout-uri'] !== undefined && {
         backchannelLogoutUri: values['backchannel-logout-uri'],
       }),
+      ...(values.profile !== undefined && { profile: values.profile }),
+      ...(values['grant-types'] !== undefined && {
+        grantTypes: values['grant-types'].split(/\s+/).filter(Boolean),
+      }),
       ...(jwksFile === undefined
         ? { authMethod: 'client_secret_basic' }
         : { authMethod: 'private_key_jwt', jwks: await readJson(jwksFile) }),
@@ -92,9 +111,16 @@ export async function runEServicesCommand(
   command: EServicesCommand,
   print: (line: string) => void,
 ): Promise<void> {
+  const id = randomUUID();
+  const context: CommandContext = { correlationId: id, causationId: id, actor: 'admin:cli' };
+  if (command.action === 'set-profile') {
+    await app
+      .get(CommandBus)
+      .execute(new ChangeEServiceProfileCommand(command.clientId, command.profile, context));
+    print(`${command.clientId} now has the ${command.profile} profile`);
+    return;
+  }
   if (command.action === 'register') {
-    const id = randomUUID();
-    const context: CommandContext = { correlationId: id, causationId: id, actor: 'admin:cli' };
     const { clientId, clientSecret } = await app
       .get(CommandBus)
       .execute(new RegisterEServiceCommand(command.input, context));
@@ -107,7 +133,15 @@ export async function runEServicesCommand(
   if (head !== undefined) await app.get(ProjectionRunner).waitFor(head);
   const eservices = await app.get(ProjectedEServiceDirectory).list(command.filter);
   for (const e of eservices) {
-    print([e.clientId.padEnd(30), e.department.padEnd(10), e.status.padEnd(10), e.name].join(' '));
+    print(
+      [
+        e.clientId.padEnd(30),
+        e.department.padEnd(10),
+        e.status.padEnd(10),
+        e.profile.padEnd(10),
+        e.name,
+      ].join(' '),
+    );
   }
   if (eservices.length === 0) print('no e-service registered');
 }

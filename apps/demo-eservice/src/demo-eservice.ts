@@ -173,6 +173,8 @@ async function ensureRegistered(options: DemoEServiceOptions, url: string, publi
             department: 'HD',
             authMethod: 'private_key_jwt',
             allowedScopes: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'],
+            // Plain OpenID Connect with openid-client, the shortest code to read; FAPI 2.0 is in the guide.
+            profile: 'standard',
           }),
         })
       : await fetch(`${options.platformUrl}/admin/eservices/${DEMO_CLIENT_ID}`, {

@@ -1,5 +1,8 @@
 import { Global, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ProjectionRunner } from '#libs/eventsourcing';
+import { ChangeEServiceGrantTypesHandler } from './commands/change-eservice-grant-types.handler.js';
+import { ChangeEServiceTokenSigningHandler } from './commands/change-eservice-token-signing.handler.js';
+import { ChangeEServiceProfileHandler } from './commands/change-eservice-profile.handler.js';
 import { ChangeEServiceStatusHandler } from './commands/change-eservice-status.handler.js';
 import { ClientSecrets } from './commands/client-secrets.js';
 import { EServiceWrites } from './commands/eservice-writes.js';
@@ -9,6 +12,7 @@ import { UpdateEServiceHandler } from './commands/update-eservice.handler.js';
 import { ESERVICE_DIRECTORY } from './eservice-directory.js';
 import { EServicesAdminController } from './http/eservices-admin.controller.js';
 import { eserviceClients } from './projections/eservice-clients.projection.js';
+import { eserviceProtocols } from './projections/eservice-protocols.projection.js';
 import { ProjectedEServiceDirectory } from './projections/projected-eservice-directory.js';
 
 /**
@@ -25,6 +29,9 @@ import { ProjectedEServiceDirectory } from './projections/projected-eservice-dir
     UpdateEServiceHandler,
     RotateClientSecretHandler,
     ChangeEServiceStatusHandler,
+    ChangeEServiceProfileHandler,
+    ChangeEServiceGrantTypesHandler,
+    ChangeEServiceTokenSigningHandler,
     ProjectedEServiceDirectory,
     { provide: ESERVICE_DIRECTORY, useExisting: ProjectedEServiceDirectory },
   ],
@@ -34,6 +41,6 @@ export class EServicesModule implements OnApplicationBootstrap {
   constructor(private readonly projections: ProjectionRunner) {}
 
   onApplicationBootstrap(): Promise<void> {
-    return this.projections.start([eserviceClients]);
+    return this.projections.start([eserviceClients, eserviceProtocols]);
   }
 }

@@ -1,4 +1,4 @@
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Kysely } from 'kysely';
 import type { ReadModelDatabase } from '#libs/eventsourcing';
 import type { EServiceDirectory } from '../eservices/eservice-directory.js';
@@ -67,10 +67,43 @@ export function oidcAdapterFactory(
       ...(row.consumed_at !== null && { consumed: Number(row.consumed_at) }),
     };
 
+  /**
+   * oidc-provider takes a `jti` (client assertion, DPoP proof) as new when `find` does not know it, then saves
+   * it: two instances checking the same `jti` at once would both take it. Saving is therefore an insert that only
+   * the first can make (or one over an expired entry): the second is refused, as the replay it is.
+   */
+  async function rememberOnce(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const now = seconds();
+    const row = {
+      model: 'ReplayDetection',
+      id,
+      payload: JSON.stringify(payload),
+      grant_id: null,
+      uid: null,
+      user_code: null,
+      expires_at: now + expiresIn,
+      consumed_at: null,
+    };
+    const { numInsertedOrUpdatedRows } = await db
+      .insertInto('oidc_payloads')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .columns(['model', 'id'])
+          .doUpdateSet({ payload: row.payload, expires_at: row.expires_at })
+          .where('oidc_payloads.expires_at', '<=', now),
+      )
+      .executeTakeFirstOrThrow();
+    if (numInsertedOrUpdatedRows === 0n) {
+      throw new errors.InvalidRequest('this jti was used already: a signed request is taken once');
+    }
+  }
+
   return class SqlAdapter implements Adapter {
     constructor(private readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      if (this.model === 'ReplayDetection') return rememberOnce(id, payload, expiresIn);
       const row = {
         model: this.model,
         id,

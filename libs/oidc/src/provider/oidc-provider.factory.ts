@@ -12,7 +12,8 @@ import { setupInteractionLogins } from './interaction-logins.js';
 import { oidcAdapterFactory, setupOidcPayloads } from './oidc-payload-adapter.js';
 import type { OidcOptions } from './oidc-options.js';
 import { recordProtocolEvent } from './protocol-events.js';
-import { setupSigningKeys, type SigningKeys } from './signing-keys.js';
+import { ENCRYPTION_JWA, securityProfileConfiguration } from './security-profiles.js';
+import { setupSigningKeys, SIGNING_ALGORITHMS, type SigningKeys } from './signing-keys.js';
 import { setupGrantOrigins } from '../sessions/grant-origins.js';
 import type { GrantValidity } from '../sessions/grant-validity.js';
 import { refuseEndedGrantsAtIntrospection } from '../sessions/introspection-check.js';
@@ -45,7 +46,11 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
   });
 
   const firstParty = deps.options.firstPartyClients ?? [];
+  const { features: profileFeatures, ...profileSettings } = securityProfileConfiguration(
+    deps.options.cookieKey,
+  );
   const configuration: Configuration = {
+    ...profileSettings,
     adapter: oidcAdapterFactory(deps.readModels, deps.directory, () => deps.clock.now().getTime()),
     jwks: (await deps.signingKeys.load()) as Configuration['jwks'],
     cookies: { keys: [deps.options.cookieKey.toString('base64url')] },
@@ -120,15 +125,20 @@ export async function createOidcProvider(deps: OidcProviderDependencies): Promis
       requestObjects: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: logoutPage },
       backchannelLogout: { enabled: true },
+      ...profileFeatures,
     },
     enabledJWA: {
       clientAuthSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
       requestObjectSigningAlgValues: ['ES256', 'PS256', 'RS256', 'EdDSA'],
-      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      // Each e-service gets the one it registered (id_token_signed_response_alg, userinfo_signed_response_alg).
+      idTokenSigningAlgValues: [...SIGNING_ALGORITHMS],
+      userinfoSigningAlgValues: [...SIGNING_ALGORITHMS],
+      ...ENCRYPTION_JWA,
     },
     ttl: {
       AuthorizationCode: 60,
       AccessToken: 600,
+      ClientCredentials: 600,
       IdToken: 600,
       RefreshToken: 24 * 3600,
       Interaction: 600,

@@ -16,8 +16,12 @@ type SigningKeyTables = {
 /** The vault seals the private keys too: a copy of the read-model database alone cannot sign tokens. */
 const VAULT_SUBJECT = 'oidc-signing-keys';
 
-/** ES256 for e-services that can, RS256 because OpenID Connect makes it every provider's baseline. */
-const ALGORITHMS = ['ES256', 'RS256'] as const;
+/**
+ * One key per algorithm an e-service may choose for its ID tokens and userinfo: ES256 for those that can, PS256
+ * for FAPI 2.0 e-services with RSA, RS256 because OpenID Connect makes it every provider's baseline. A key carries
+ * its `alg`, and oidc-provider signs only with a key of the algorithm asked for: each needs its own.
+ */
+export const SIGNING_ALGORITHMS = ['ES256', 'PS256', 'RS256'] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function setupSigningKeys(db: Kysely<any>): Promise<void> {
@@ -47,17 +51,21 @@ export class SigningKeys {
     this.db = readModels.db as Kysely<SigningKeyTables>;
   }
 
-  /** The private JWKS for oidc-provider, newest first; creates the first keys on a fresh database. */
+  /**
+   * The private JWKS for oidc-provider, newest first; creates a key for each algorithm that has none yet (every
+   * one on a fresh database, PS256 on one from before it was offered).
+   */
   async load(): Promise<{ keys: JWK[] }> {
-    if (!(await this.db.selectFrom('oidc_signing_keys').select('kid').limit(1).executeTakeFirst())) {
-      await this.rotate();
-    }
-    const rows = await this.db
-      .selectFrom('oidc_signing_keys')
-      .selectAll()
-      .where('retired_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .execute();
+    const active = () =>
+      this.db
+        .selectFrom('oidc_signing_keys')
+        .selectAll()
+        .where('retired_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .execute();
+    const present = new Set((await active()).map((row) => row.alg));
+    for (const alg of SIGNING_ALGORITHMS.filter((alg) => !present.has(alg))) await this.addKey(alg);
+    const rows = await active();
     const keys: JWK[] = [];
     for (const row of rows) {
       const { jwk } = await this.vault.open(VAULT_SUBJECT, { jwk: row.sealed_jwk } as SealedFields<{
@@ -71,19 +79,21 @@ export class SigningKeys {
   /** Adds a new key per algorithm; returns their key ids. */
   async rotate(): Promise<string[]> {
     const kids: string[] = [];
-    for (const alg of ALGORITHMS) {
-      const { privateKey } = await generateKeyPair(alg, { extractable: true });
-      const jwk = await exportJWK(privateKey);
-      const kid = await calculateJwkThumbprint(jwk);
-      const sealed = await this.vault.seal(VAULT_SUBJECT, {
-        jwk: { ...jwk, kid, alg, use: 'sig' } as JsonObject,
-      });
-      await this.db
-        .insertInto('oidc_signing_keys')
-        .values({ kid, alg, sealed_jwk: sealed.jwk, created_at: this.now().toISOString(), retired_at: null })
-        .execute();
-      kids.push(kid);
-    }
+    for (const alg of SIGNING_ALGORITHMS) kids.push(await this.addKey(alg));
     return kids;
+  }
+
+  private async addKey(alg: (typeof SIGNING_ALGORITHMS)[number]): Promise<string> {
+    const { privateKey } = await generateKeyPair(alg, { extractable: true });
+    const jwk = await exportJWK(privateKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    const sealed = await this.vault.seal(VAULT_SUBJECT, {
+      jwk: { ...jwk, kid, alg, use: 'sig' } as JsonObject,
+    });
+    await this.db
+      .insertInto('oidc_signing_keys')
+      .values({ kid, alg, sealed_jwk: sealed.jwk, created_at: this.now().toISOString(), retired_at: null })
+      .execute();
+    return kid;
   }
 }

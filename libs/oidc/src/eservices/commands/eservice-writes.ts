@@ -13,6 +13,7 @@ import { decideEService, type EServiceCommand } from '../domain/eservice.decide.
 import { eserviceStream, type EServiceEvent } from '../domain/eservice.events.js';
 import { eservice } from '../domain/eservice.state.js';
 import { eserviceClients } from '../projections/eservice-clients.projection.js';
+import { eserviceProtocols } from '../projections/eservice-protocols.projection.js';
 
 /**
  * Every e-service write goes through here, and is acknowledged only once the read model holds it. Whatever
@@ -51,7 +52,7 @@ export class EServiceWrites {
     const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 });
     if (!last) return;
     try {
-      await this.projections.waitFor(last.position, 10_000, [eserviceClients.name]);
+      await this.projections.waitFor(last.position, 10_000, [eserviceClients.name, eserviceProtocols.name]);
     } catch {
       throw new DomainError(
         'ESERVICE_CHANGE_NOT_YET_VISIBLE',

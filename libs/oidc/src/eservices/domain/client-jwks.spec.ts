@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { parseClientJwks } from './client-jwks.js';
+import { encryptionAlgOf, parseClientJwks } from './client-jwks.js';
 
 type Jwk = Record<string, unknown>;
 const pair = (type: 'ec' | 'rsa' | 'ed25519' | 'ed448', options: object = {}) => {
@@ -62,7 +62,23 @@ describe('parseClientJwks', () => {
       '.y must be a non-empty string',
     ],
     ['a mismatched alg', { keys: [{ ...ec.publicJwk, alg: 'RS256' }] }, '.alg must be one of ES256'],
-    ['an encryption key', { keys: [{ ...ec.publicJwk, use: 'enc' }] }, '.use must be "sig"'],
+    ['an encryption key alone', { keys: [{ ...ec.publicJwk, use: 'enc' }] }, 'needs a signing key'],
+    ['an unknown use', { keys: [{ ...ec.publicJwk, use: 'wrap' }] }, '.use must be "sig" or "enc"'],
+    [
+      'an Ed25519 encryption key',
+      { keys: [ec.publicJwk, { ...ed.publicJwk, use: 'enc' }] },
+      'an encryption key must be EC P-256 or RSA',
+    ],
+    [
+      'an encryption key with a signing alg',
+      { keys: [ed.publicJwk, { ...ec.publicJwk, use: 'enc', alg: 'ES256' }] },
+      '.alg must be ECDH-ES+A256KW',
+    ],
+    [
+      'two encryption keys',
+      { keys: [ed.publicJwk, { ...ec.publicJwk, use: 'enc' }, { ...rsa.publicJwk, use: 'enc' }] },
+      'one encryption key',
+    ],
     ['a non-string kid', { keys: [{ ...ec.publicJwk, kid: 7 }] }, '.kid must be a non-empty string'],
     [
       'two keys with one kid',
@@ -80,5 +96,20 @@ describe('parseClientJwks', () => {
     ['eleven keys', { keys: Array.from({ length: 11 }, () => ed.publicJwk) }, 'at most 10 keys'],
   ])('refuses %s', (_case, jwks, message) => {
     expect(() => parseClientJwks(jwks)).toThrow(refused(message));
+  });
+});
+
+describe('encryptionAlgOf', () => {
+  it('names the key management algorithm of the encryption key, if any', () => {
+    expect(encryptionAlgOf(parseClientJwks({ keys: [ed.publicJwk, { ...ec.publicJwk, use: 'enc' }] }))).toBe(
+      'ECDH-ES+A256KW',
+    );
+    expect(
+      encryptionAlgOf(
+        parseClientJwks({ keys: [ed.publicJwk, { ...rsa.publicJwk, use: 'enc', alg: 'RSA-OAEP-256' }] }),
+      ),
+    ).toBe('RSA-OAEP-256');
+    expect(encryptionAlgOf(parseClientJwks({ keys: [ec.publicJwk] }))).toBeUndefined();
+    expect(encryptionAlgOf(undefined)).toBeUndefined();
   });
 });

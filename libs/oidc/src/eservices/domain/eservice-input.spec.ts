@@ -18,6 +18,9 @@ describe('parseRegistration', () => {
       clientId: 'tax-return',
       department: 'IRD',
       authMethod: 'private_key_jwt',
+      profile: 'fapi2',
+      grantTypes: ['authorization_code'],
+      tokenSigning: { idTokenSigningAlg: 'ES256' },
       settings: {
         name: 'eTAX',
         redirectUris: ['https://etax.example/cb'],
@@ -55,15 +58,34 @@ describe('parseRegistration', () => {
     [{ jwks: undefined }, 'JWKS_INVALID'],
     [{ authMethod: 'client_secret_basic' }, 'JWKS_INVALID'],
     [{ jwks: { keys: [] } }, 'JWKS_INVALID'],
+    [{ profile: 'fapi1' }, 'PROFILE_INVALID'],
+    [{ grantTypes: ['password'] }, 'GRANT_TYPE_NOT_ALLOWED'],
+    [{ grantTypes: [] }, 'GRANT_TYPE_NOT_ALLOWED'],
+    [{ idTokenSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
+    [{ idTokenSigningAlg: 'HS256' }, 'SIGNING_ALG_NOT_ALLOWED'],
+    [{ userinfoSigningAlg: 'none' }, 'SIGNING_ALG_NOT_ALLOWED'],
   ] as const)('refuses %j with %s', (change, code) => {
     expect(() => parseRegistration({ ...input, ...change })).toThrow(refused(code));
   });
 
-  it('takes client_secret_basic without keys', () => {
+  it('takes client_secret_basic without keys, on the standard profile (FAPI 2.0 allows no secret)', () => {
     const { jwks: _jwks, ...withoutKeys } = input;
+    const registration = parseRegistration({ ...withoutKeys, authMethod: 'client_secret_basic' });
+    expect(registration.settings).not.toHaveProperty('jwks');
+    expect(registration.profile).toBe('standard');
+  });
+
+  it('puts grant types in canonical order, each once', () => {
     expect(
-      parseRegistration({ ...withoutKeys, authMethod: 'client_secret_basic' }).settings,
-    ).not.toHaveProperty('jwks');
+      parseRegistration({
+        ...input,
+        grantTypes: ['client_credentials', 'authorization_code', 'client_credentials'],
+      }).grantTypes,
+    ).toEqual(['authorization_code', 'client_credentials']);
+  });
+
+  it('takes the profile asked for', () => {
+    expect(parseRegistration({ ...input, profile: 'standard' }).profile).toBe('standard');
   });
 });
 

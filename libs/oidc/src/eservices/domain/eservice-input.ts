@@ -1,7 +1,17 @@
 import { DomainError } from '#libs/errors';
 import { parseClientJwks } from './client-jwks.js';
-import { ESERVICE_SCOPES, type AuthMethod, type EServiceScope } from './eservice.events.js';
-import type { EServiceSettings } from './eservice.state.js';
+import {
+  ESERVICE_GRANT_TYPES,
+  ESERVICE_SCOPES,
+  SECURITY_PROFILES,
+  TOKEN_SIGNING_ALGS,
+  type AuthMethod,
+  type EServiceGrantType,
+  type EServiceScope,
+  type SecurityProfile,
+  type TokenSigningAlg,
+} from './eservice.events.js';
+import type { EServiceSettings, TokenSigning } from './eservice.state.js';
 import { parseBackchannelLogoutUri, parseRedirectUris } from './redirect-uris.js';
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9-]{2,62}$/;
@@ -28,6 +38,14 @@ export interface RegistrationInput extends SettingsInput {
   readonly department: string;
   readonly redirectUris: readonly string[];
   readonly authMethod: AuthMethod;
+  /** Default: `fapi2`, or `standard` with client_secret_basic, which FAPI 2.0 does not allow. */
+  readonly profile?: string;
+  /** Default: `['authorization_code']`. */
+  readonly grantTypes?: readonly string[];
+  /** Default: ES256. */
+  readonly idTokenSigningAlg?: string;
+  /** Set: userinfo answers a JWT signed so; unset: plain JSON. */
+  readonly userinfoSigningAlg?: string;
 }
 
 /** A registration that passed every check that does not depend on the log. */
@@ -35,6 +53,9 @@ export interface Registration {
   readonly clientId: string;
   readonly department: string;
   readonly authMethod: AuthMethod;
+  readonly profile: SecurityProfile;
+  readonly grantTypes: readonly EServiceGrantType[];
+  readonly tokenSigning: TokenSigning;
   readonly settings: EServiceSettings;
 }
 
@@ -69,6 +90,14 @@ export function parseRegistration(input: RegistrationInput): Registration {
     clientId,
     department: input.department,
     authMethod: input.authMethod,
+    profile:
+      input.profile === undefined
+        ? input.authMethod === 'private_key_jwt'
+          ? 'fapi2'
+          : 'standard'
+        : parseProfile(input.profile),
+    grantTypes: parseGrantTypes(input.grantTypes ?? ['authorization_code']),
+    tokenSigning: parseTokenSigning(input.idTokenSigningAlg ?? 'ES256', input.userinfoSigningAlg),
     settings: {
       name: parseName(input.name),
       redirectUris: parseRedirectUris('redirectUris', input.redirectUris),
@@ -99,6 +128,44 @@ export function parseChanges(input: SettingsInput): Partial<EServiceSettings> {
         input.backchannelLogoutUri === null ? null : parseBackchannelLogoutUri(input.backchannelLogoutUri),
     }),
   };
+}
+
+export function parseProfile(input: string): SecurityProfile {
+  if (!(SECURITY_PROFILES as readonly string[]).includes(input)) {
+    throw new DomainError('PROFILE_INVALID', `profile must be one of ${SECURITY_PROFILES.join(', ')}`, 400);
+  }
+  return input as SecurityProfile;
+}
+
+export function parseTokenSigning(idToken: string, userinfo: string | undefined): TokenSigning {
+  return {
+    idTokenSigningAlg: parseSigningAlg('idTokenSigningAlg', idToken),
+    ...(userinfo !== undefined && { userinfoSigningAlg: parseSigningAlg('userinfoSigningAlg', userinfo) }),
+  };
+}
+
+function parseSigningAlg(field: string, input: string): TokenSigningAlg {
+  if (!(TOKEN_SIGNING_ALGS as readonly string[]).includes(input)) {
+    throw new DomainError(
+      'SIGNING_ALG_NOT_ALLOWED',
+      `${field} must be one of ${TOKEN_SIGNING_ALGS.join(', ')}`,
+      400,
+    );
+  }
+  return input as TokenSigningAlg;
+}
+
+/** In the canonical order of ESERVICE_GRANT_TYPES, each once, at least one. */
+export function parseGrantTypes(input: readonly string[]): EServiceGrantType[] {
+  const unknown = input.filter((grant) => !(ESERVICE_GRANT_TYPES as readonly string[]).includes(grant));
+  if (unknown.length > 0 || input.length === 0) {
+    throw new DomainError(
+      'GRANT_TYPE_NOT_ALLOWED',
+      `grantTypes must be some of ${ESERVICE_GRANT_TYPES.join(', ')}${unknown.length > 0 ? `, not ${unknown.join(', ')}` : ''}`,
+      400,
+    );
+  }
+  return ESERVICE_GRANT_TYPES.filter((grant) => input.includes(grant));
 }
 
 /** Shown to citizens on the login page: no control characters, no padding. */

@@ -1,7 +1,15 @@
 import { DomainError } from '#libs/errors';
-import type { EServiceEvent, EServiceUpdated, SealedClientSecret } from './eservice.events.js';
+import { encryptionAlgOf } from './client-jwks.js';
+import type {
+  AuthMethod,
+  EServiceEvent,
+  EServiceGrantType,
+  EServiceUpdated,
+  SealedClientSecret,
+  SecurityProfile,
+} from './eservice.events.js';
 import type { Registration } from './eservice-input.js';
-import type { EService, EServiceSettings } from './eservice.state.js';
+import type { EService, EServiceSettings, TokenSigning } from './eservice.state.js';
 
 export interface RegisterEService {
   readonly type: 'RegisterEService';
@@ -32,15 +40,41 @@ export interface ReinstateEService {
   readonly clientId: string;
 }
 
+export interface ChangeEServiceProfile {
+  readonly type: 'ChangeEServiceProfile';
+  readonly clientId: string;
+  readonly profile: SecurityProfile;
+}
+
+export interface ChangeEServiceGrantTypes {
+  readonly type: 'ChangeEServiceGrantTypes';
+  readonly clientId: string;
+  readonly grantTypes: readonly EServiceGrantType[];
+}
+
+export interface ChangeEServiceTokenSigning {
+  readonly type: 'ChangeEServiceTokenSigning';
+  readonly clientId: string;
+  readonly tokenSigning: TokenSigning;
+}
+
 export type EServiceCommand =
-  RegisterEService | UpdateEService | RotateClientSecret | SuspendEService | ReinstateEService;
+  | RegisterEService
+  | UpdateEService
+  | RotateClientSecret
+  | SuspendEService
+  | ReinstateEService
+  | ChangeEServiceProfile
+  | ChangeEServiceGrantTypes
+  | ChangeEServiceTokenSigning;
 
 type Registered = Exclude<EService, { status: 'unregistered' }>;
 
 export function decideEService(command: EServiceCommand, state: EService, now: Date): EServiceEvent[] {
   const at = now.toISOString();
   if (command.type === 'RegisterEService') {
-    const { clientId, department, authMethod, settings } = command.registration;
+    const { clientId, department, authMethod, profile, grantTypes, tokenSigning, settings } =
+      command.registration;
     if (state.status !== 'unregistered') {
       throw new DomainError(
         'ESERVICE_ALREADY_REGISTERED',
@@ -48,6 +82,8 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
         409,
       );
     }
+    checkProfile(clientId, profile, authMethod);
+    checkHkidEncrypted(clientId, settings);
     return [
       {
         type: 'EServiceRegistered',
@@ -62,6 +98,9 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
           ...(command.clientSecret !== undefined && { clientSecret: command.clientSecret }),
           allowedScopes: [...settings.allowedScopes],
           ...(settings.backchannelLogoutUri && { backchannelLogoutUri: settings.backchannelLogoutUri }),
+          profile,
+          grantTypes: [...grantTypes],
+          ...tokenSigning,
           registeredAt: at,
         },
       },
@@ -103,6 +142,36 @@ export function decideEService(command: EServiceCommand, state: EService, now: D
         throw new DomainError('ESERVICE_NOT_SUSPENDED', `e-service ${clientId} is not suspended`, 409);
       }
       return [{ type: 'EServiceReinstated', data: { clientId, reinstatedAt: at } }];
+    case 'ChangeEServiceProfile':
+      checkProfile(clientId, command.profile, state.authMethod);
+      if (state.profile === command.profile) return [];
+      return [
+        { type: 'EServiceProfileChanged', data: { clientId, profile: command.profile, changedAt: at } },
+      ];
+    case 'ChangeEServiceTokenSigning':
+      if (JSON.stringify(state.tokenSigning) === JSON.stringify(command.tokenSigning)) return [];
+      return [
+        { type: 'EServiceTokenSigningChanged', data: { clientId, ...command.tokenSigning, changedAt: at } },
+      ];
+    case 'ChangeEServiceGrantTypes':
+      if (JSON.stringify(state.grantTypes) === JSON.stringify(command.grantTypes)) return [];
+      return [
+        {
+          type: 'EServiceGrantTypesChanged',
+          data: { clientId, grantTypes: [...command.grantTypes], changedAt: at },
+        },
+      ];
+  }
+}
+
+/** FAPI 2.0 allows no shared secret: its e-services prove themselves with a signed client assertion. */
+function checkProfile(clientId: string, profile: SecurityProfile, authMethod: AuthMethod): void {
+  if (profile === 'fapi2' && authMethod !== 'private_key_jwt') {
+    throw new DomainError(
+      'PROFILE_NEEDS_PRIVATE_KEY_JWT',
+      `e-service ${clientId} authenticates with ${authMethod}; the fapi2 profile needs private_key_jwt (or profile "standard")`,
+      400,
+    );
   }
 }
 
@@ -115,6 +184,7 @@ function decideUpdate(state: Registered, changes: Partial<EServiceSettings>, at:
       400,
     );
   }
+  checkHkidEncrypted(state.clientId, { ...state.settings, ...changes });
   const changed = (Object.keys(changes) as (keyof EServiceSettings)[]).filter(
     (field) => JSON.stringify(changes[field]) !== JSON.stringify(state.settings[field]),
   );
@@ -124,4 +194,18 @@ function decideUpdate(state: Registered, changes: Partial<EServiceSettings>, at:
     'clientId' | 'updatedAt'
   >;
   return [{ type: 'EServiceUpdated', data: { clientId: state.clientId, ...data, updatedAt: at } }];
+}
+
+/**
+ * An HKID number leaves the platform only encrypted to its e-service: the `hkid` scope needs an encryption key
+ * (`use: "enc"`) in the e-service's jwks, with which its ID tokens and userinfo are then always encrypted.
+ */
+function checkHkidEncrypted(clientId: string, settings: EServiceSettings): void {
+  if (settings.allowedScopes.includes('hkid') && !encryptionAlgOf(settings.jwks)) {
+    throw new DomainError(
+      'ENCRYPTION_KEY_REQUIRED',
+      `e-service ${clientId}: the hkid scope needs an encryption key (a JWK with "use": "enc", EC P-256 or RSA) in jwks`,
+      400,
+    );
+  }
 }

@@ -3,6 +3,25 @@ import type { DomainEvent, Sealed } from '#libs/eventsourcing';
 export const AUTH_METHODS = ['private_key_jwt', 'client_secret_basic'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
+/**
+ * How the provider treats the e-service. `fapi2`: the FAPI 2.0 Security Profile (PAR only, PKCE S256,
+ * private_key_jwt with the issuer as audience, DPoP-bound tokens); `standard`: OpenID Connect as before FAPI, for
+ * e-services registered before it existed and for those that authenticate with a client secret.
+ */
+export const SECURITY_PROFILES = ['fapi2', 'standard'] as const;
+export type SecurityProfile = (typeof SECURITY_PROFILES)[number];
+
+/**
+ * The OAuth grants an e-service may use: `authorization_code` to log citizens in (with `refresh_token` when it
+ * has `offline_access`), `client_credentials` for its own back office calling platform APIs, with no citizen.
+ */
+export const ESERVICE_GRANT_TYPES = ['authorization_code', 'client_credentials'] as const;
+export type EServiceGrantType = (typeof ESERVICE_GRANT_TYPES)[number];
+
+/** What an e-service's ID tokens and (JWT) userinfo may be signed with; never `none`. */
+export const TOKEN_SIGNING_ALGS = ['ES256', 'PS256', 'RS256'] as const;
+export type TokenSigningAlg = (typeof TOKEN_SIGNING_ALGS)[number];
+
 /** What an e-service may be allowed to ask for; the provider maps each scope to its claims. */
 export const ESERVICE_SCOPES = [
   'openid',
@@ -45,8 +64,22 @@ export type EServiceRegistered = DomainEvent<
     allowedScopes: EServiceScope[];
     /** OIDC Back-Channel Logout 1.0: where the provider posts a logout token for each ended session. */
     backchannelLogoutUri?: string;
+    /** Absent in events written before profiles existed: those e-services are `standard`. */
+    profile?: SecurityProfile;
+    /** Absent in events written before grant types could be chosen: `['authorization_code']`. */
+    grantTypes?: EServiceGrantType[];
+    /** Absent in events written before it could be chosen: ES256, the provider's default then. */
+    idTokenSigningAlg?: TokenSigningAlg;
+    /** Userinfo as a JWT signed so; absent: plain JSON. */
+    userinfoSigningAlg?: TokenSigningAlg;
     registeredAt: string;
   }
+>;
+
+/** Its own event: a change of profile changes what the e-service must send, and is audited apart. */
+export type EServiceProfileChanged = DomainEvent<
+  'EServiceProfileChanged',
+  { clientId: string; profile: SecurityProfile; changedAt: string }
 >;
 
 /** Carries only the settings that changed. */
@@ -65,6 +98,21 @@ export type EServiceUpdated = DomainEvent<
   }
 >;
 
+export type EServiceGrantTypesChanged = DomainEvent<
+  'EServiceGrantTypesChanged',
+  { clientId: string; grantTypes: EServiceGrantType[]; changedAt: string }
+>;
+
+export type EServiceTokenSigningChanged = DomainEvent<
+  'EServiceTokenSigningChanged',
+  {
+    clientId: string;
+    idTokenSigningAlg: TokenSigningAlg;
+    userinfoSigningAlg?: TokenSigningAlg;
+    changedAt: string;
+  }
+>;
+
 /** The previous secret stops working at once: no overlap, the e-service deploys the new one. */
 export type EServiceClientSecretRotated = DomainEvent<
   'EServiceClientSecretRotated',
@@ -79,7 +127,14 @@ export type EServiceReinstated = DomainEvent<
 >;
 
 export type EServiceEvent =
-  EServiceRegistered | EServiceUpdated | EServiceClientSecretRotated | EServiceSuspended | EServiceReinstated;
+  | EServiceRegistered
+  | EServiceUpdated
+  | EServiceClientSecretRotated
+  | EServiceSuspended
+  | EServiceReinstated
+  | EServiceProfileChanged
+  | EServiceGrantTypesChanged
+  | EServiceTokenSigningChanged;
 
 export const ESERVICE_EVENT_TYPES = [
   'EServiceRegistered',
@@ -87,6 +142,9 @@ export const ESERVICE_EVENT_TYPES = [
   'EServiceClientSecretRotated',
   'EServiceSuspended',
   'EServiceReinstated',
+  'EServiceProfileChanged',
+  'EServiceGrantTypesChanged',
+  'EServiceTokenSigningChanged',
 ] as const satisfies readonly EServiceEvent['type'][];
 
 export const eserviceStream = (clientId: string): string => `eservice-${clientId}`;

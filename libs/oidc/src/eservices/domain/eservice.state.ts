@@ -4,7 +4,10 @@ import {
   type AuthMethod,
   type ClientJwks,
   type EServiceEvent,
+  type EServiceGrantType,
   type EServiceScope,
+  type SecurityProfile,
+  type TokenSigningAlg,
 } from './eservice.events.js';
 
 /** What an administrator may change after registration (see EServiceUpdated). */
@@ -19,12 +22,30 @@ export interface EServiceSettings {
   readonly backchannelLogoutUri?: string | null;
 }
 
+/** The algorithms the e-service's ID tokens and userinfo are signed with; no userinfo one: plain JSON. */
+export interface TokenSigning {
+  readonly idTokenSigningAlg: TokenSigningAlg;
+  readonly userinfoSigningAlg?: TokenSigningAlg;
+}
+
+/** ES256 for events from before the algorithm could be chosen. */
+export const tokenSigningOf = (data: {
+  idTokenSigningAlg?: TokenSigningAlg;
+  userinfoSigningAlg?: TokenSigningAlg;
+}): TokenSigning => ({
+  idTokenSigningAlg: data.idTokenSigningAlg ?? 'ES256',
+  ...(data.userinfoSigningAlg !== undefined && { userinfoSigningAlg: data.userinfoSigningAlg }),
+});
+
 export type EService =
   | { readonly status: 'unregistered' }
   | {
       readonly status: 'active' | 'suspended';
       readonly clientId: string;
       readonly authMethod: AuthMethod;
+      readonly profile: SecurityProfile;
+      readonly grantTypes: readonly EServiceGrantType[];
+      readonly tokenSigning: TokenSigning;
       readonly settings: EServiceSettings;
     };
 
@@ -41,6 +62,9 @@ export const eservice: Evolver<EService, EServiceEvent> = {
           status: 'active',
           clientId,
           authMethod,
+          profile: event.data.profile ?? 'standard',
+          grantTypes: event.data.grantTypes ?? ['authorization_code'],
+          tokenSigning: tokenSigningOf(event.data),
           settings: {
             name,
             redirectUris,
@@ -62,6 +86,14 @@ export const eservice: Evolver<EService, EServiceEvent> = {
         return state.status === 'unregistered' ? state : { ...state, status: 'suspended' };
       case 'EServiceReinstated':
         return state.status === 'unregistered' ? state : { ...state, status: 'active' };
+      case 'EServiceProfileChanged':
+        return state.status === 'unregistered' ? state : { ...state, profile: event.data.profile };
+      case 'EServiceGrantTypesChanged':
+        return state.status === 'unregistered' ? state : { ...state, grantTypes: event.data.grantTypes };
+      case 'EServiceTokenSigningChanged':
+        return state.status === 'unregistered'
+          ? state
+          : { ...state, tokenSigning: tokenSigningOf(event.data) };
     }
   },
 };

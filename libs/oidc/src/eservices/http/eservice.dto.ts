@@ -63,6 +63,54 @@ export class RegisterEServiceDto {
   @IsString()
   @MaxLength(4000)
   backchannelLogoutUri?: string;
+
+  /** `fapi2` (FAPI 2.0: PAR, DPoP, private_key_jwt) or `standard`. Default: `fapi2`, `standard` with client_secret_basic. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  profile?: string;
+
+  /** Some of `authorization_code` (citizen login) and `client_credentials` (its back office). Default: `["authorization_code"]`. */
+  @Optional()
+  @ScopeList()
+  grantTypes?: string[];
+
+  /** `ES256` (default), `PS256` or `RS256`: what the e-service's ID tokens are signed with. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  idTokenSigningAlg?: string;
+
+  /** `ES256`, `PS256` or `RS256`: userinfo answers a JWT signed so. Unset: plain JSON. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  userinfoSigningAlg?: string;
+}
+
+export class ChangeTokenSigningDto {
+  @IsString()
+  @MaxLength(20)
+  idTokenSigningAlg!: string;
+
+  /** Unset: userinfo as plain JSON. */
+  @Optional()
+  @IsString()
+  @MaxLength(20)
+  userinfoSigningAlg?: string;
+}
+
+export class ChangeGrantTypesDto {
+  /** Some of `authorization_code` and `client_credentials`. */
+  @ScopeList()
+  grantTypes!: string[];
+}
+
+export class ChangeProfileDto {
+  /** `fapi2` or `standard`. */
+  @IsString()
+  @MaxLength(20)
+  profile!: string;
 }
 
 /** Every field optional: what is left out stays as it is. */

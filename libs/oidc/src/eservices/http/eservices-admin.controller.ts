@@ -1,7 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { DomainError } from '#libs/errors';
 import { AdminGuard, Context, type CommandContext } from '#libs/eventsourcing';
+import { ChangeEServiceGrantTypesCommand } from '../commands/change-eservice-grant-types.command.js';
+import { ChangeEServiceTokenSigningCommand } from '../commands/change-eservice-token-signing.command.js';
+import { ChangeEServiceProfileCommand } from '../commands/change-eservice-profile.command.js';
 import { ChangeEServiceStatusCommand } from '../commands/change-eservice-status.command.js';
 import { RegisterEServiceCommand } from '../commands/register-eservice.command.js';
 import {
@@ -14,7 +17,14 @@ import {
   type EServiceView,
 } from '../projections/projected-eservice-directory.js';
 import { ClientIdPipe } from './client-id.pipe.js';
-import { ListEServicesQuery, RegisterEServiceDto, UpdateEServiceDto } from './eservice.dto.js';
+import {
+  ChangeGrantTypesDto,
+  ChangeProfileDto,
+  ChangeTokenSigningDto,
+  ListEServicesQuery,
+  RegisterEServiceDto,
+  UpdateEServiceDto,
+} from './eservice.dto.js';
 
 /**
  * The administrators' registry of e-services. Every write answers once the directory shows it (see
@@ -58,6 +68,46 @@ export class EServicesAdminController {
     @Context() context: CommandContext,
   ): Promise<EServiceView> {
     await this.commands.execute(new UpdateEServiceCommand(clientId, body, context));
+    return this.view(clientId);
+  }
+
+  /** The provider applies the new profile from the next request on; each change is an event. */
+  @Put(':clientId/profile')
+  async changeProfile(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeProfileDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(new ChangeEServiceProfileCommand(clientId, body.profile, context));
+    return this.view(clientId);
+  }
+
+  /** `client_credentials` lets the e-service's back office get tokens of its own, with no citizen. */
+  @Put(':clientId/grant-types')
+  async changeGrantTypes(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeGrantTypesDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(new ChangeEServiceGrantTypesCommand(clientId, body.grantTypes, context));
+    return this.view(clientId);
+  }
+
+  /** What the e-service's ID tokens, and userinfo if it wants a JWT, are signed with; from the next token on. */
+  @Put(':clientId/token-signing')
+  async changeTokenSigning(
+    @Param('clientId', ClientIdPipe) clientId: string,
+    @Body() body: ChangeTokenSigningDto,
+    @Context() context: CommandContext,
+  ): Promise<EServiceView> {
+    await this.commands.execute(
+      new ChangeEServiceTokenSigningCommand(
+        clientId,
+        body.idTokenSigningAlg,
+        body.userinfoSigningAlg,
+        context,
+      ),
+    );
     return this.view(clientId);
   }
 

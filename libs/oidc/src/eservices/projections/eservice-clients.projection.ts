@@ -121,5 +121,10 @@ function changesOf(event: Exclude<EServiceEvent, { type: 'EServiceRegistered' }>
       return { status: 'suspended', updated_at: event.data.suspendedAt };
     case 'EServiceReinstated':
       return { status: 'active', updated_at: event.data.reinstatedAt };
+    // Profile and grant types are read from the eservice-protocols projection.
+    case 'EServiceProfileChanged':
+    case 'EServiceGrantTypesChanged':
+    case 'EServiceTokenSigningChanged':
+      return { updated_at: event.data.changedAt };
   }
 }
