@@ -36,7 +36,7 @@ describe.each(storageTargets('oidc_bcl'))('OIDC Back-Channel Logout on %s', (_na
   async function eServiceWithLogout(clientId: string, failures = 0) {
     const receiver = await LogoutReceiver.start(failures);
     receivers.push(receiver);
-    const rp = await RelyingParty.register(baseUrl, clientId, undefined, 'standard', {
+    const rp = await RelyingParty.register(baseUrl, clientId, ['openid', 'profile', 'email'], 'standard', {
       registration: { backchannelLogoutUri: receiver.uri },
     });
     return { rp, receiver };
@@ -176,7 +176,7 @@ describe.each(storageTargets('oidc_bcl_restart'))('the back-channel logout outbo
     const receiver = await LogoutReceiver.start(Number.MAX_SAFE_INTEGER);
     try {
       const first = await startListeningTestPlatform(config, { piiMasterKey });
-      const rp = await RelyingParty.register(first.baseUrl, 'bcl-restart', undefined, 'standard', {
+      const rp = await RelyingParty.register(first.baseUrl, 'bcl-restart', ['openid', 'profile'], 'standard', {
         registration: { backchannelLogoutUri: receiver.uri },
       });
       const citizen = await registeredCitizen(first.baseUrl);

@@ -71,6 +71,12 @@ export class CorporateRegistry implements OnApplicationBootstrap, OnApplicationS
     return this.keysByKid.get(kid);
   }
 
+  /** Resolves once every event appended before this call is taken in. */
+  async caughtUpToHead(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head !== undefined) await this.waitFor(head);
+  }
+
   /** Resolves once the log up to `position` is taken in. */
   async waitFor(position: bigint, timeoutMs = 10_000): Promise<void> {
     if (this.position !== undefined && this.position >= position) return;

@@ -12,4 +12,14 @@ export class RegistryRepresentation implements CorporateRepresentation {
     const corporation = this.registry.corporationOf(corporationId);
     return corporation && actingForAt(corporation, citizenId, clientId, at.toISOString());
   }
+
+  async stillActingFor(
+    citizenId: string,
+    clientId: string,
+    corporationId: string,
+    at: Date,
+  ): Promise<boolean> {
+    await this.registry.caughtUpToHead();
+    return this.actingFor(citizenId, clientId, corporationId, at) !== undefined;
+  }
 }

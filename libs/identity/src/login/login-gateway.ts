@@ -91,6 +91,8 @@ export interface ActingFor {
  */
 export interface CorporateRepresentation {
   actingFor(citizenId: string, clientId: string, corporationId: string, at: Date): ActingFor | undefined;
+  /** The same question once every change already acknowledged is taken in: a revocation counts at once. */
+  stillActingFor(citizenId: string, clientId: string, corporationId: string, at: Date): Promise<boolean>;
 }
 
 export const LOGIN_GATEWAY = Symbol('LoginGateway');

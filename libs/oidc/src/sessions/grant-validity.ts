@@ -27,9 +27,11 @@ export class GrantValidity {
     if (!origin) return true;
     if (!account.activeDeviceIds.includes(origin.deviceId)) return false;
     if (origin.corporationId === undefined || !this.representation) return true;
-    return (
-      this.representation.actingFor(origin.citizenId, origin.clientId, origin.corporationId, this.now()) !==
-      undefined
+    return this.representation.stillActingFor(
+      origin.citizenId,
+      origin.clientId,
+      origin.corporationId,
+      this.now(),
     );
   }
 }
