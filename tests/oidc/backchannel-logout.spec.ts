@@ -176,9 +176,15 @@ describe.each(storageTargets('oidc_bcl_restart'))('the back-channel logout outbo
     const receiver = await LogoutReceiver.start(Number.MAX_SAFE_INTEGER);
     try {
       const first = await startListeningTestPlatform(config, { piiMasterKey });
-      const rp = await RelyingParty.register(first.baseUrl, 'bcl-restart', ['openid', 'profile'], 'standard', {
-        registration: { backchannelLogoutUri: receiver.uri },
-      });
+      const rp = await RelyingParty.register(
+        first.baseUrl,
+        'bcl-restart',
+        ['openid', 'profile'],
+        'standard',
+        {
+          registration: { backchannelLogoutUri: receiver.uri },
+        },
+      );
       const citizen = await registeredCitizen(first.baseUrl);
       const { tokens } = await logIn(rp, citizen, [], { scope: 'openid' });
       await citizen.reportDeviceLost();
